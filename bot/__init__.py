@@ -1,0 +1,1 @@
+"""peer-reflect: the program around the handlers (config, application, logging, command line)."""

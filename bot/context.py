@@ -1,0 +1,71 @@
+"""A typed CallbackContext, so handlers write `context.repo` instead of casting bot_data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from prompts import Prompts
+from storage import Repository
+
+SERVICES_KEY = "services"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """What every handler needs, opened in post_init and closed in post_shutdown."""
+
+    config: Config
+    prompts: Prompts
+    clock: Callable[[], datetime] = utc_now
+    repo: Repository | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with the bot's own services as typed properties."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        return services
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    @property
+    def prompts(self) -> Prompts:
+        return self.services.prompts
+
+    @property
+    def repo(self) -> Repository:
+        repo = self.services.repo
+        if repo is None:
+            raise RuntimeError("the database is not open (post_init has not run)")
+        return repo
+
+    def now(self) -> datetime:
+        """The current time, from the injectable clock so tests can move it."""
+        return self.services.clock()
+
+    def now_ts(self) -> int:
+        return int(self.now().timestamp())

@@ -1,0 +1,67 @@
+"""The command menu Telegram shows beside the text box, set per role and language.
+
+A Bot API server without setMyCommands (a test emulator, an old self-hosted server) must not
+stop the bot: failures are logged and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from prompts import FALLBACK_LANGUAGE, Prompts
+from storage import Role
+
+log = logging.getLogger(__name__)
+
+STRANGER_COMMANDS = ("start", "help")
+MEMBER_COMMANDS = ("help", "settings", "mydata", "export", "forget", "cancel")
+COORDINATOR_COMMANDS = (*MEMBER_COMMANDS[:1], "invite", "invites", *MEMBER_COMMANDS[1:])
+
+
+def commands_for(role: Role | None) -> tuple[str, ...]:
+    """The commands a person in this role can use, in menu order."""
+    if role is Role.COORDINATOR:
+        return COORDINATOR_COMMANDS
+    if role is Role.MEMBER:
+        return MEMBER_COMMANDS
+    return STRANGER_COMMANDS
+
+
+def menu(prompts: Prompts, role: Role | None, lang: str) -> list[BotCommand]:
+    return [BotCommand(name, prompts.label(f"cmd_{name}", lang)) for name in commands_for(role)]
+
+
+async def set_default_menus(bot: Bot, prompts: Prompts) -> None:
+    """The menu strangers see, in every language we have."""
+    for lang in prompts.languages:
+        try:
+            await bot.set_my_commands(
+                menu(prompts, None, lang),
+                scope=BotCommandScopeDefault(),
+                language_code=None if lang == FALLBACK_LANGUAGE else lang,
+            )
+        except TelegramError as exc:
+            log.warning("could not set the default command menu (%s)", type(exc).__name__)
+            return
+
+
+async def set_chat_menu(context: BotContext, chat_id: int, role: Role, lang: str) -> None:
+    """The menu one person sees in their private chat."""
+    try:
+        await context.bot.set_my_commands(
+            menu(context.prompts, role, lang), scope=BotCommandScopeChat(chat_id)
+        )
+    except TelegramError as exc:
+        log.warning("could not set a chat's command menu (%s)", type(exc).__name__)
+
+
+async def clear_chat_menu(context: BotContext, chat_id: int) -> None:
+    """Back to the stranger's menu, after the person erased their data."""
+    try:
+        await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not clear a chat's command menu (%s)", type(exc).__name__)
