@@ -11,7 +11,7 @@ import logging
 import re
 import sys
 
-TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
+TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[redacted-token]"
 # These log request URLs (the token), parameters or updates (what people wrote) when chatty.
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "hpack", "aiosqlite", "asyncio")

@@ -6,12 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    TypeHandler,
+)
 
 from bot.context import BotContext
 from handlers import general, invites, onboarding, privacy, settings
+from handlers.common import CALLBACK_PATTERN
 
+GUARD_GROUP = -2
 PRE_FILTER_GROUP = -1
+
+
+def _malformed(data: object) -> bool:
+    return not isinstance(data, str) or not CALLBACK_PATTERN.match(data)
+
+
+async def reject_malformed_button(update: Update, context: BotContext) -> None:
+    """Forged or empty callback data never reaches a feature handler (python-telegram-bot
+    would hand a press without data to the first patterned handler)."""
+    await general.stale_button(update, context)
+    raise ApplicationHandlerStop
 
 
 async def note_activity(update: Update, context: BotContext) -> None:
@@ -26,6 +44,9 @@ async def note_activity(update: Update, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to the application, in order."""
+    app.add_handler(
+        CallbackQueryHandler(reject_malformed_button, pattern=_malformed), group=GUARD_GROUP
+    )
     app.add_handler(TypeHandler(Update, note_activity), group=PRE_FILTER_GROUP)
     for module in (onboarding, invites, privacy, settings, general):
         app.add_handlers(module.HANDLERS)

@@ -67,7 +67,8 @@ async def show_notice(
     """Send the privacy notice with fresh consent buttons; older notices stop working."""
     assert context.user_data is not None
     nonce = new_nonce()
-    context.user_data[PENDING_CONSENT] = {**pending, "nonce": nonce}
+    # The language the notice was read in is the one the person agreed in.
+    context.user_data[PENDING_CONSENT] = {**pending, "nonce": nonce, "lang": person.lang}
     team = context.config.team(str(pending["team_id"]))
     await reply(
         update,
@@ -118,12 +119,13 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
         return
     del context.user_data[PENDING_CONSENT]
     await query.answer()
+    lang = str(pending.get("lang", person.lang))
     if action == "no":
-        await edit(update, context, "consent_declined", person.lang)
+        await edit(update, context, "consent_declined", lang)
         return
     team = context.config.team(pending["team_id"])
     if team is None:
-        await edit(update, context, "invite_invalid", person.lang)
+        await edit(update, context, "invite_invalid", lang)
         return
     now = context.now_ts()
     role = Role.COORDINATOR if person.is_coordinator else Role.MEMBER
@@ -132,7 +134,7 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
         chat_id=person.chat_id,
         team_id=team.id,
         role=role,
-        language=person.lang,
+        language=lang,
         timezone=team.timezone,
         consented_at=now,
         last_seen_at=now,
@@ -142,17 +144,17 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
     else:
         outcome = await context.repo.join_with_invite(pending["invite_id"], member, now)
     if outcome is JoinOutcome.INVITE_INVALID:
-        await edit(update, context, "invite_invalid", person.lang)
+        await edit(update, context, "invite_invalid", lang)
         return
     await edit(
         update,
         context,
         "consent_given",
-        person.lang,
+        lang,
         team_name=team.name,
         coordinator=role is Role.COORDINATOR,
     )
-    await set_chat_menu(context, person.chat_id, role, person.lang)
+    await set_chat_menu(context, person.chat_id, role, lang)
 
 
 HANDLERS = [
