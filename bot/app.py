@@ -16,7 +16,7 @@ from bot import jobs
 from bot.config import Config
 from bot.context import SERVICES_KEY, BotContext, Services, utc_now
 from bot.errors import on_error
-from handlers.menus import set_default_menus
+from handlers.menus import set_coordinator_menus, set_default_menus
 from prompts import Prompts
 from storage import Repository, connect
 
@@ -74,6 +74,7 @@ async def _post_init(app: PeerApp) -> None:
         services.repo = Repository(await connect(services.config.database))
     jobs.schedule(app)
     await set_default_menus(app.bot, services.prompts)
+    await set_coordinator_menus(app.bot, services.prompts, services.config.teams)
     log.info("peer-reflect ready: %d team(s), database schema current", len(services.config.teams))
 
 

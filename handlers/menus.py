@@ -7,10 +7,12 @@ stop the bot: failures are logged and otherwise ignored.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
+from bot.config import Team
 from bot.context import BotContext
 from prompts import FALLBACK_LANGUAGE, Prompts
 from storage import Role
@@ -51,12 +53,24 @@ async def set_default_menus(bot: Bot, prompts: Prompts) -> None:
 
 async def set_chat_menu(context: BotContext, chat_id: int, role: Role, lang: str) -> None:
     """The menu one person sees in their private chat."""
+    await set_menu(context.bot, context.prompts, chat_id, role, lang)
+
+
+async def set_menu(bot: Bot, prompts: Prompts, chat_id: int, role: Role, lang: str) -> None:
     try:
-        await context.bot.set_my_commands(
-            menu(context.prompts, role, lang), scope=BotCommandScopeChat(chat_id)
-        )
+        await bot.set_my_commands(menu(prompts, role, lang), scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
+        # "chat not found" for a coordinator who has never opened the bot is expected.
         log.warning("could not set a chat's command menu (%s)", type(exc).__name__)
+
+
+async def set_coordinator_menus(bot: Bot, prompts: Prompts, teams: Iterable[Team]) -> None:
+    """Coordinators get their menu from the config, before (or without) agreeing to anything."""
+    done: set[int] = set()
+    for team in teams:
+        for user_id in sorted(team.coordinators - done):
+            await set_menu(bot, prompts, user_id, Role.COORDINATOR, team.language)
+            done.add(user_id)
 
 
 async def clear_chat_menu(context: BotContext, chat_id: int) -> None:

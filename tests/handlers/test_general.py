@@ -10,7 +10,7 @@ import pytest
 from bot import jobs
 from bot.context import BotContext
 from storage import Repository
-from tests.conftest import COORDINATOR, MEMBER, STRANGER, Harness, texts
+from tests.conftest import COORDINATOR, MEMBER, SECOND_COORDINATOR, STRANGER, Harness, texts
 
 
 async def test_help_fits_the_role(bot: Harness) -> None:
@@ -68,8 +68,24 @@ async def test_forged_buttons_get_a_short_answer_and_change_nothing(
 
 async def test_default_menus_are_set_per_language_at_start(bot: Harness) -> None:
     menus = [c for c in bot.api.calls if c.method == "setMyCommands"]
-    assert [m.params.get("language_code") for m in menus] == [None, "de"]
-    assert [c["command"] for c in menus[0].params["commands"]] == ["start", "help"]
+    defaults = [m for m in menus if m.params["scope"]["type"] == "default"]
+    assert [m.params.get("language_code") for m in defaults] == [None, "de"]
+    assert [c["command"] for c in defaults[0].params["commands"]] == ["start", "help"]
+
+
+async def test_coordinators_get_their_menu_at_start_in_their_teams_language(
+    bot: Harness,
+) -> None:
+    chats = {
+        m.params["scope"]["chat_id"]: m.params["commands"]
+        for m in bot.api.calls
+        if m.method == "setMyCommands" and m.params["scope"]["type"] == "chat"
+    }
+    assert set(chats) == {COORDINATOR, SECOND_COORDINATOR}
+    assert {"command": "invite", "description": "Make an invite link"} in chats[COORDINATOR]
+    assert {"command": "invite", "description": "Einladungslink erstellen"} in (
+        chats[SECOND_COORDINATOR]
+    )
 
 
 async def test_a_server_without_set_my_commands_does_not_stop_the_bot(
