@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config, read_token
 from bot.logs import setup_logging
 from prompts import Prompts
+from prompts.scripts import available_scripts
 
 EXIT_USAGE = 2
 log = logging.getLogger("bot")
@@ -45,28 +46,38 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(path: str, prompts: Prompts) -> Config | None:
     try:
-        return load_config(path, prompts.languages)
+        return load_config(path, prompts.languages, available_scripts(prompts.root / "scripts"))
     except ConfigError as exc:
         for line in exc.problems:
             print(f"config error: {line}", file=sys.stderr)
         return None
 
 
+def _wording_problems(prompts: Prompts) -> tuple[list[str], list[str]]:
+    """(errors, warnings) in templates and scripts: errors stop the bot, warnings do not."""
+    problems = prompts.check()
+    return [str(p) for p in problems if p.fatal], [str(p) for p in problems if not p.fatal]
+
+
 def check_config(path: str) -> int:
-    """Report every problem in the config and the wording, or OK."""
+    """Report every problem in the config, the templates and the scripts, or OK."""
     prompts = Prompts()
-    problems: list[str] = []
+    errors: list[str] = []
     try:
-        load_config(path, prompts.languages)
+        load_config(path, prompts.languages, available_scripts(prompts.root / "scripts"))
     except ConfigError as exc:
-        problems.extend(exc.problems)
-    problems.extend(str(p) for p in prompts.check())
-    if problems:
-        for line in problems:
+        errors.extend(exc.problems)
+    wording_errors, warnings = _wording_problems(prompts)
+    errors.extend(wording_errors)
+    for line in warnings:
+        print(f"warning: {line}")
+    if errors:
+        for line in errors:
             print(f"problem: {line}")
-        print(f"{len(problems)} problem(s) found.")
+        print(f"{len(errors)} problem(s) found.")
         return EXIT_USAGE
-    print(f"OK: {path}, {len(prompts.languages)} language(s) of templates.")
+    note = f" ({len(warnings)} warning(s))" if warnings else ""
+    print(f"OK: {path}, {len(prompts.languages)} language(s) of templates{note}.")
     return 0
 
 
@@ -84,12 +95,14 @@ def run(path: str) -> int:
     config = _load(path, prompts)
     if config is None:
         return EXIT_USAGE
-    template_problems = prompts.check()
-    if template_problems:
-        for problem in template_problems:
+    errors, warnings = _wording_problems(prompts)
+    if errors:
+        for problem in errors:
             print(f"template error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(config.log_level, token)
+    for warning in warnings:
+        log.warning("wording: %s", warning)
     from bot.app import build_application  # imports handlers; kept out of check-config
 
     app = build_application(config, token, prompts=prompts)

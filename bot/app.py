@@ -18,6 +18,7 @@ from bot.context import SERVICES_KEY, BotContext, Services, utc_now
 from bot.errors import on_error
 from handlers.menus import set_coordinator_menus, set_default_menus
 from prompts import Prompts
+from prompts.risk import RiskMatcher
 from storage import Repository, connect
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,15 @@ def build_application(
     Nothing is opened here: the database and menus come in post_init, so building an
     application has no side effects.
     """
-    services = Services(config=config, prompts=prompts or Prompts(), clock=clock)
+    prompts = prompts or Prompts()
+    services = Services(
+        config=config,
+        prompts=prompts,
+        clock=clock,
+        # A broken script stops the bot here, before it answers anyone (ScriptError).
+        scripts=prompts.load_scripts(),
+        risk=RiskMatcher.from_files(prompts.root, prompts.languages),
+    )
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -73,6 +82,7 @@ async def _post_init(app: PeerApp) -> None:
     if services.repo is None:
         services.repo = Repository(await connect(services.config.database))
     jobs.schedule(app)
+    handlers.schedule_jobs(app)
     await set_default_menus(app.bot, services.prompts)
     await set_coordinator_menus(app.bot, services.prompts, services.config.teams)
     log.info("peer-reflect ready: %d team(s), database schema current", len(services.config.teams))

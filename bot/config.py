@@ -56,6 +56,7 @@ class Team:
     country: str
     thresholds: Thresholds
     resources: tuple[Resource, ...] = ()
+    script: str = "default"
 
     def resources_for(self, language: str) -> tuple[Resource, ...]:
         """Resources meant for everyone plus those written for this language."""
@@ -71,6 +72,12 @@ class InviteDefaults:
 
 
 @dataclass(frozen=True)
+class CheckinSettings:
+    idle_minutes: int = 30
+    nudge_grace_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     database: Path
@@ -81,6 +88,7 @@ class Config:
     invites: InviteDefaults
     teams: tuple[Team, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
+    checkin: CheckinSettings = field(default_factory=CheckinSettings)
 
     def team(self, team_id: str) -> Team | None:
         """The team with this id, or None when the config no longer lists it."""
@@ -196,7 +204,13 @@ def _resources(r: _Reader, raw: Any, where: str, languages: tuple[str, ...]) -> 
     return resources
 
 
-def _teams(r: _Reader, raw: Any, languages: tuple[str, ...], thresholds: Thresholds) -> list[Team]:
+def _teams(
+    r: _Reader,
+    raw: Any,
+    languages: tuple[str, ...],
+    thresholds: Thresholds,
+    scripts: tuple[str, ...],
+) -> list[Team]:
     if raw is None or raw == []:
         r.problem("teams", "at least one [[teams]] entry is required")
         return []
@@ -214,6 +228,7 @@ def _teams(r: _Reader, raw: Any, languages: tuple[str, ...], thresholds: Thresho
         "country",
         "thresholds",
         "resources",
+        "script",
     }
     for i, item in enumerate(raw):
         at = f"teams[{i}]."
@@ -254,8 +269,15 @@ def _teams(r: _Reader, raw: Any, languages: tuple[str, ...], thresholds: Thresho
         if not isinstance(team_thresholds, dict):
             r.problem(f"{at}thresholds", "must be a table")
             team_thresholds = {}
+        script = r.string(item, "script", at, "default")
+        if scripts and script not in scripts:
+            r.problem(
+                f"{at}script",
+                f"no script {script!r} in prompts/scripts/ (have: {', '.join(scripts)})",
+            )
         teams.append(
             Team(
+                script=script,
                 id=team_id,
                 name=r.string(item, "name", at),
                 coordinators=frozenset(coordinators),
@@ -271,11 +293,16 @@ def _teams(r: _Reader, raw: Any, languages: tuple[str, ...], thresholds: Thresho
     return teams
 
 
-def parse_config(data: Mapping[str, Any], path: Path, languages: tuple[str, ...]) -> Config:
+def parse_config(
+    data: Mapping[str, Any],
+    path: Path,
+    languages: tuple[str, ...],
+    scripts: tuple[str, ...] = (),
+) -> Config:
     """Turn parsed TOML into a Config, or raise ConfigError listing every problem."""
     r = _Reader(path)
     for unknown in sorted(
-        set(data) - {"bot", "telegram", "privacy", "invites", "thresholds", "teams"}
+        set(data) - {"bot", "telegram", "privacy", "invites", "thresholds", "teams", "checkin"}
     ):
         r.problem(unknown, "unknown section (a typo?)")
     bot = r.table(data, "bot", {"database", "log_level", "default_language"})
@@ -306,7 +333,14 @@ def parse_config(data: Mapping[str, Any], path: Path, languages: tuple[str, ...]
     )
     retention_days = r.integer(privacy, "retention_days", "privacy.", 90, 1, 3650)
     thresholds = _thresholds(r, thresholds_raw, "thresholds.", Thresholds())
-    teams = _teams(r, data.get("teams"), languages, thresholds)
+    checkin_raw = r.table(data, "checkin", {"idle_minutes", "nudge_grace_minutes"})
+    checkin = CheckinSettings(
+        idle_minutes=r.integer(checkin_raw, "idle_minutes", "checkin.", 30, 2, 24 * 60),
+        nudge_grace_minutes=r.integer(
+            checkin_raw, "nudge_grace_minutes", "checkin.", 30, 1, 24 * 60
+        ),
+    )
+    teams = _teams(r, data.get("teams"), languages, thresholds, scripts)
     if r.problems:
         raise ConfigError(r.problems)
     return Config(
@@ -320,10 +354,13 @@ def parse_config(data: Mapping[str, Any], path: Path, languages: tuple[str, ...]
         invites=invite_defaults,
         teams=tuple(teams),
         thresholds=thresholds,
+        checkin=checkin,
     )
 
 
-def load_config(path: str | Path, languages: tuple[str, ...]) -> Config:
+def load_config(
+    path: str | Path, languages: tuple[str, ...], scripts: tuple[str, ...] = ()
+) -> Config:
     """Read and validate the config file; ConfigError says what is wrong and where."""
     path = Path(path)
     try:
@@ -338,4 +375,4 @@ def load_config(path: str | Path, languages: tuple[str, ...]) -> Config:
         raise ConfigError([f"{path}: is not UTF-8 text"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
-    return parse_config(data, path, languages)
+    return parse_config(data, path, languages, scripts)

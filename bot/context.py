@@ -11,6 +11,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
 from prompts import Prompts
+from prompts.risk import RiskMatcher
+from prompts.scripts import Script
 from storage import Repository
 
 SERVICES_KEY = "services"
@@ -28,6 +30,8 @@ class Services:
     prompts: Prompts
     clock: Callable[[], datetime] = utc_now
     repo: Repository | None = None
+    scripts: dict[str, Script] = field(default_factory=dict)
+    risk: RiskMatcher = field(default_factory=lambda: RiskMatcher(()))
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -40,10 +40,11 @@ class Terminal:
 
     def show(self, call: ApiCall) -> None:
         if call.method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText"):
+            to = "" if call.chat_id == self.chat_id else f" → chat {call.chat_id}"
             if call.method == "editMessageText":
-                print("bot (updated)>", end=" ")
+                print(f"bot (updated){to}>", end=" ")
             else:
-                print("bot>", end=" ")
+                print(f"bot{to}>", end=" ")
             if call.method == "sendDocument":
                 name = next(iter(call.files.values()))[0] if call.files else "file"
                 print(f"[a file: {name}]")

@@ -14,7 +14,17 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers import general, invites, onboarding, privacy, settings
+from handlers import (
+    checkin,
+    general,
+    invites,
+    nudges,
+    onboarding,
+    privacy,
+    settings,
+    signposting,
+    trend,
+)
 from handlers.common import CALLBACK_PATTERN
 
 GUARD_GROUP = -2
@@ -48,6 +58,38 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(reject_malformed_button, pattern=_malformed), group=GUARD_GROUP
     )
     app.add_handler(TypeHandler(Update, note_activity), group=PRE_FILTER_GROUP)
-    for module in (onboarding, invites, privacy, settings, general):
+    for module in (
+        onboarding,
+        invites,
+        privacy,
+        settings,
+        checkin,
+        signposting,
+        nudges,
+        trend,
+        general,
+    ):
         app.add_handlers(module.HANDLERS)
     app.add_handlers(general.FALLBACKS)
+
+
+TICK_JOB = "due:tick"
+TICK_SECONDS = 60
+
+
+async def tick(context: BotContext) -> None:
+    """Once a minute: end idle check-ins and send due nudges. One job asks the database what
+    is due, so thousands of schedules cost one query, and a restart needs no job rebuilding."""
+    await checkin.expire_idle(context)
+    await nudges.send_due_nudges(context)
+
+
+def schedule_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add the periodic job; named, so calling again replaces rather than doubles it."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    for job in queue.get_jobs_by_name(TICK_JOB):
+        job.schedule_removal()
+    # The first run comes soon after start, so nudges missed while down go out promptly.
+    queue.run_repeating(tick, interval=TICK_SECONDS, first=2, name=TICK_JOB)

@@ -139,8 +139,9 @@ async def edit(
 
 
 def new_nonce() -> str:
-    """A short random tag tying a button to the one screen it was shown on."""
-    return secrets.token_urlsafe(6)
+    """A short random tag tying a button to the one screen it was shown on. Hex, so it never
+    holds the '-' that separates it from a button's value."""
+    return secrets.token_hex(4)
 
 
 def callback_parts(update: Update) -> tuple[str, str, str] | None:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from handlers import checkin, nudges
 from handlers.common import reply, who
 from handlers.onboarding import PENDING_CONSENT, reask_consent
 from handlers.privacy import PENDING_FORGET
@@ -13,7 +14,7 @@ from handlers.settings import AWAITING, timezone_typed
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 # Everything /cancel stops. Later features add their own keys here.
-CANCELLABLE = (PENDING_CONSENT, PENDING_FORGET, AWAITING)
+CANCELLABLE = (PENDING_CONSENT, PENDING_FORGET, AWAITING, nudges.DRAFT)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -36,6 +37,9 @@ async def cancel(update: Update, context: BotContext) -> None:
     if person is None or context.user_data is None:
         return
     stopped = [key for key in CANCELLABLE if context.user_data.pop(key, None) is not None]
+    if person.member is not None and await checkin.cancel_checkin(context, person.user_id):
+        await reply(update, context, "checkin_cancelled", person.lang)
+        return
     await reply(update, context, "cancel_done" if stopped else "cancel_nothing", person.lang)
 
 
@@ -47,6 +51,10 @@ async def private_message(update: Update, context: BotContext) -> None:
     if await reask_consent(update, context, person):
         return
     if await timezone_typed(update, context):
+        return
+    if person.member is not None and await nudges.time_typed(update, context, person):
+        return
+    if person.member is not None and await checkin.handle_message(update, context, person):
         return
     if person.member is None and not person.is_coordinator:
         await reply(update, context, "welcome_stranger", person.lang)

@@ -20,8 +20,19 @@ from storage import Role
 log = logging.getLogger(__name__)
 
 STRANGER_COMMANDS = ("start", "help")
-MEMBER_COMMANDS = ("help", "settings", "mydata", "export", "forget", "cancel")
-COORDINATOR_COMMANDS = (*MEMBER_COMMANDS[:1], "invite", "invites", *MEMBER_COMMANDS[1:])
+MEMBER_COMMANDS = (
+    "checkin",
+    "skip",
+    "nudge",
+    "trend",
+    "help",
+    "settings",
+    "mydata",
+    "export",
+    "forget",
+    "cancel",
+)
+COORDINATOR_COMMANDS = (*MEMBER_COMMANDS[:2], "invite", "invites", *MEMBER_COMMANDS[2:])
 
 
 def commands_for(role: Role | None) -> tuple[str, ...]:

@@ -38,6 +38,10 @@ async def my_data(update: Update, context: BotContext) -> None:
         local = datetime.fromtimestamp(ts, UTC).astimezone(zone)
         return context.prompts.format_day(local, person.lang, with_time=True)
 
+    checkins = await context.repo.checkins_since(m.user_id, 0)
+    progress = await context.repo.get_progress(m.user_id)
+    nudge = await context.repo.get_nudge(m.user_id)
+    days = context.prompts.label("weekdays", person.lang).split()
     await reply(
         update,
         context,
@@ -51,6 +55,13 @@ async def my_data(update: Update, context: BotContext) -> None:
         consented=day(m.consented_at),
         last_seen=day(m.last_seen_at),
         retention_days=context.config.retention_days,
+        checkins=len(checkins),
+        last_checkin=day(checkins[-1].completed_at) if checkins else "",
+        flagged=sum(1 for c in checkins if c.flags),
+        contact_requests=sum(1 for c in checkins if c.contact_requested),
+        in_progress=day(progress.started_at) if progress else "",
+        nudge_days=", ".join(days[i] for i in range(7) if nudge and nudge.weekdays & (1 << i)),
+        nudge_time=f"{nudge.minute // 60:02d}:{nudge.minute % 60:02d}" if nudge else "",
     )
 
 

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
+from handlers import nudges
 from handlers.common import Person, callback_parts, edit, reply, who
 from handlers.menus import set_chat_menu
 from storage import Role
@@ -119,6 +120,7 @@ async def _set_timezone(update: Update, context: BotContext, person: Person, tex
         await reply(update, context, "settings_timezone_invalid", person.lang)
         return
     await context.repo.set_timezone(person.user_id, zone)
+    await nudges.reschedule(context, person.user_id, zone)
     if context.user_data is not None:
         context.user_data.pop(AWAITING, None)
     await reply(update, context, "settings_timezone_set", person.lang, timezone=zone)

@@ -16,9 +16,20 @@ from typing import Any
 
 import jinja2
 
+from prompts.scripts import (
+    Script,
+    ScriptError,
+    ScriptProblem,
+    available_scripts,
+    load_script,
+    script_path,
+)
+
 PROMPTS_DIR = Path(__file__).resolve().parent
 FALLBACK_LANGUAGE = "en"
 _LANG_DIR = re.compile(r"^[a-z]{2}$")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
 def available_languages(root: Path = PROMPTS_DIR) -> tuple[str, ...]:
@@ -38,6 +49,8 @@ class Problem:
     file: str
     line: int | None
     message: str
+    # A missing translation falls back to English: worth fixing, not worth refusing to start.
+    fatal: bool = True
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -79,7 +92,9 @@ class Prompts:
 
     def render(self, name: str, lang: str, **values: Any) -> str:
         """The message `name` in `lang` (HTML), with every value escaped."""
-        return self._template(name, lang).render(lang=lang, **values).strip()
+        text = self._template(name, lang).render(lang=lang, **values)
+        # Templates may leave blank lines around optional paragraphs: keep at most one.
+        return _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip()
 
     def label(self, name: str, lang: str, **values: Any) -> str:
         """A short plain-text label (a button, a menu entry), falling back to English."""
@@ -108,6 +123,32 @@ class Prompts:
             text += f", {moment:%H:%M}"
         return text
 
+    def has_template(self, name: str) -> bool:
+        """Whether English (the fallback every language can use) has this template."""
+        return (self.root / FALLBACK_LANGUAGE / f"{name}.j2").is_file()
+
+    def has_label(self, name: str) -> bool:
+        module = self._labels_module(FALLBACK_LANGUAGE)
+        return module is not None and hasattr(module, name)
+
+    def load_scripts(self) -> dict[str, Script]:
+        """Every script under prompts/scripts/, checked against the templates and labels.
+
+        Raises ScriptError listing every problem in every script.
+        """
+        scripts: dict[str, Script] = {}
+        problems: list[ScriptProblem] = []
+        for name in available_scripts(self.root / "scripts"):
+            try:
+                scripts[name] = load_script(
+                    script_path(name, self.root / "scripts"), self.has_template, self.has_label
+                )
+            except ScriptError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ScriptError(problems)
+        return scripts
+
     def check(self) -> list[Problem]:
         """Every template parses and every language has what English has.
 
@@ -135,10 +176,15 @@ class Prompts:
                         str(self.root / lang / f"{missing}.j2"),
                         None,
                         "missing: this language has no such template (English would be shown)",
+                        fatal=False,
                     )
                 )
-        if not problems:
+        if not any(p.fatal for p in problems):
             problems.extend(self._check_labels())
+        try:
+            self.load_scripts()
+        except ScriptError as exc:
+            problems.extend(Problem(str(p.file), p.line, p.message) for p in exc.problems)
         return problems
 
     def _check_labels(self) -> list[Problem]:
@@ -150,7 +196,12 @@ class Prompts:
             have = {k for k in dir(module) if not k.startswith("_")}
             for missing in sorted(wanted - have):
                 problems.append(
-                    Problem(str(self.root / lang / "labels.j2"), None, f"missing label {missing!r}")
+                    Problem(
+                        str(self.root / lang / "labels.j2"),
+                        None,
+                        f"missing label {missing!r} (English would be shown)",
+                        fatal=False,
+                    )
                 )
             if len(str(getattr(module, "months", "")).split()) != 12:
                 problems.append(

@@ -1,7 +1,18 @@
 """Everything the bot keeps, behind a small repository API. No other package writes SQL."""
 
 from storage.db import StorageError, connect
-from storage.models import Invite, JoinOutcome, Member, Role
+from storage.models import Checkin, Invite, JoinOutcome, Member, Nudge, Progress, Role
 from storage.repo import Repository
 
-__all__ = ["Invite", "JoinOutcome", "Member", "Repository", "Role", "StorageError", "connect"]
+__all__ = [
+    "Checkin",
+    "Invite",
+    "JoinOutcome",
+    "Member",
+    "Nudge",
+    "Progress",
+    "Repository",
+    "Role",
+    "StorageError",
+    "connect",
+]

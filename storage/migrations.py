@@ -34,6 +34,43 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX members_team ON members (team_id, active);
     CREATE INDEX invites_expiry ON invites (expires_at);
     """,
+    # 3: after-shift check-ins. Only structured answers: typed words are never stored.
+    # checkin_progress holds the one unfinished check-in a person may have, so a restart lets
+    # them carry on; it is deleted when the check-in completes, is cancelled or expires.
+    """
+    CREATE TABLE checkins (
+        id                 INTEGER PRIMARY KEY,
+        user_id            INTEGER NOT NULL REFERENCES members (user_id) ON DELETE CASCADE,
+        team_id            TEXT    NOT NULL,
+        completed_at       INTEGER NOT NULL,
+        load               INTEGER CHECK (load BETWEEN 0 AND 10),
+        answers            TEXT    NOT NULL,
+        flags              TEXT    NOT NULL DEFAULT '',
+        contact_requested  INTEGER NOT NULL DEFAULT 0 CHECK (contact_requested IN (0, 1))
+    );
+    CREATE INDEX checkins_user_time ON checkins (user_id, completed_at);
+    CREATE INDEX checkins_team_time ON checkins (team_id, completed_at);
+    CREATE INDEX checkins_time ON checkins (completed_at);
+    CREATE TABLE checkin_progress (
+        user_id      INTEGER PRIMARY KEY REFERENCES members (user_id) ON DELETE CASCADE,
+        script       TEXT    NOT NULL,
+        step         INTEGER NOT NULL CHECK (step >= 0),
+        answers      TEXT    NOT NULL,
+        flags        TEXT    NOT NULL DEFAULT '',
+        nonce        TEXT    NOT NULL,
+        paused       INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        started_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+    );
+    CREATE INDEX checkin_progress_idle ON checkin_progress (updated_at);
+    CREATE TABLE nudges (
+        user_id      INTEGER PRIMARY KEY REFERENCES members (user_id) ON DELETE CASCADE,
+        weekdays     INTEGER NOT NULL CHECK (weekdays BETWEEN 1 AND 127),
+        minute       INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1439),
+        next_due_at  INTEGER NOT NULL
+    );
+    CREATE INDEX nudges_due ON nudges (next_due_at);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

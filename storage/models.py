@@ -41,3 +41,42 @@ class JoinOutcome(enum.Enum):
     JOINED = "joined"
     ALREADY_MEMBER = "already_member"
     INVITE_INVALID = "invite_invalid"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An unfinished check-in: where the person is and their structured answers so far."""
+
+    user_id: int
+    script: str
+    step: int
+    answers: dict[str, int | str]
+    flags: frozenset[str]
+    nonce: str
+    paused: bool
+    started_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """A completed check-in, as kept: structured answers and flags, never typed words."""
+
+    id: int
+    user_id: int
+    team_id: str
+    completed_at: int
+    load: int | None
+    answers: dict[str, int | str]
+    flags: frozenset[str]
+    contact_requested: bool
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """After-shift nudges: weekdays (bit 0 = Monday) and a local time in minutes."""
+
+    user_id: int
+    weekdays: int
+    minute: int
+    next_due_at: int

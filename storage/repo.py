@@ -8,6 +8,7 @@ half-written.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.models import Invite, JoinOutcome, Member, Role
+from storage.models import Checkin, Invite, JoinOutcome, Member, Nudge, Progress, Role
 
 _MEMBER_COLUMNS = (
     "user_id, chat_id, team_id, role, language, timezone, consented_at, last_seen_at, active"
@@ -34,6 +35,41 @@ def _member(row: aiosqlite.Row) -> Member:
         consented_at=row["consented_at"],
         last_seen_at=row["last_seen_at"] if row["last_seen_at"] is not None else 0,
         active=bool(row["active"]),
+    )
+
+
+def _flags_text(flags: Iterable[str]) -> str:
+    return ",".join(sorted(set(flags)))
+
+
+def _flags(text: str) -> frozenset[str]:
+    return frozenset(f for f in text.split(",") if f)
+
+
+def _progress(row: aiosqlite.Row) -> Progress:
+    return Progress(
+        user_id=row["user_id"],
+        script=row["script"],
+        step=row["step"],
+        answers=json.loads(row["answers"]),
+        flags=_flags(row["flags"]),
+        nonce=row["nonce"],
+        paused=bool(row["paused"]),
+        started_at=row["started_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _checkin(row: aiosqlite.Row) -> Checkin:
+    return Checkin(
+        id=row["id"],
+        user_id=row["user_id"],
+        team_id=row["team_id"],
+        completed_at=row["completed_at"],
+        load=row["load"],
+        answers=json.loads(row["answers"]),
+        flags=_flags(row["flags"]),
+        contact_requested=bool(row["contact_requested"]),
     )
 
 
@@ -181,7 +217,35 @@ class Repository:
         member = await self.get_member(user_id)
         if member is None:
             return None
+        checkins = await self.checkins_since(user_id, 0)
+        progress = await self.get_progress(user_id)
+        nudge = await self.get_nudge(user_id)
         return {
+            "checkins": [
+                {
+                    "completed_at": c.completed_at,
+                    "load": c.load,
+                    "answers": c.answers,
+                    "flags": sorted(c.flags),
+                    "asked_coordinator_to_contact": c.contact_requested,
+                }
+                for c in checkins
+            ],
+            "unfinished_checkin": None
+            if progress is None
+            else {
+                "started_at": progress.started_at,
+                "step": progress.step,
+                "answers": progress.answers,
+                "flags": sorted(progress.flags),
+            },
+            "nudges": None
+            if nudge is None
+            else {
+                "weekdays": nudge.weekdays,
+                "minute_of_day": nudge.minute,
+                "next_at": nudge.next_due_at,
+            },
             "member": {
                 "telegram_user_id": member.user_id,
                 "private_chat_id": member.chat_id,
@@ -194,6 +258,16 @@ class Repository:
                 "active": member.active,
             },
         }
+
+    async def members_by_ids(self, user_ids: Iterable[int]) -> dict[int, Member]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._all(
+            f"SELECT {_MEMBER_COLUMNS} FROM members WHERE user_id IN ({marks})", ids
+        )
+        return {row["user_id"]: _member(row) for row in rows}
 
     async def count_members(self) -> int:
         row = await self._one("SELECT COUNT(*) FROM members")
@@ -266,4 +340,159 @@ class Repository:
                 "DELETE FROM members WHERE COALESCE(last_seen_at, consented_at) < ?", (cutoff,)
             ) as cur:
                 members = cur.rowcount
-        return {"invites": invites, "members": members}
+            async with conn.execute(
+                "DELETE FROM checkins WHERE completed_at < ?", (cutoff,)
+            ) as cur:
+                checkins = cur.rowcount
+        return {"invites": invites, "members": members, "checkins": checkins}
+
+    # --- check-ins -----------------------------------------------------------------------------
+
+    async def get_progress(self, user_id: int) -> Progress | None:
+        """The person's unfinished check-in, if any."""
+        row = await self._one(
+            "SELECT user_id, script, step, answers, flags, nonce, paused, started_at, "
+            "updated_at FROM checkin_progress WHERE user_id = ?",
+            (user_id,),
+        )
+        return _progress(row) if row else None
+
+    async def save_progress(self, p: Progress) -> None:
+        """Write where the person is, before the next question is sent."""
+        await self._conn.execute(
+            "INSERT INTO checkin_progress (user_id, script, step, answers, flags, nonce, paused, "
+            "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET script = excluded.script, step = excluded.step, "
+            "answers = excluded.answers, flags = excluded.flags, nonce = excluded.nonce, "
+            "paused = excluded.paused, started_at = excluded.started_at, "
+            "updated_at = excluded.updated_at",
+            (
+                p.user_id,
+                p.script,
+                p.step,
+                json.dumps(p.answers, sort_keys=True),
+                _flags_text(p.flags),
+                p.nonce,
+                int(p.paused),
+                p.started_at,
+                p.updated_at,
+            ),
+        )
+
+    async def delete_progress(self, user_id: int) -> bool:
+        async with self._conn.execute(
+            "DELETE FROM checkin_progress WHERE user_id = ?", (user_id,)
+        ) as cur:
+            return cur.rowcount > 0
+
+    async def idle_progress(self, idle_since: int) -> list[Progress]:
+        """Unfinished check-ins untouched since `idle_since`: they have expired."""
+        rows = await self._all(
+            "SELECT user_id, script, step, answers, flags, nonce, paused, started_at, "
+            "updated_at FROM checkin_progress WHERE updated_at < ? ORDER BY updated_at",
+            (idle_since,),
+        )
+        return [_progress(r) for r in rows]
+
+    async def complete_checkin(
+        self,
+        user_id: int,
+        team_id: str,
+        completed_at: int,
+        load: int | None,
+        answers: dict[str, int | str],
+        flags: Iterable[str],
+    ) -> int:
+        """Keep the finished check-in and drop its progress, in one transaction."""
+        async with self._transaction() as conn:
+            async with conn.execute(
+                "INSERT INTO checkins (user_id, team_id, completed_at, load, answers, flags) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    user_id,
+                    team_id,
+                    completed_at,
+                    load,
+                    json.dumps(answers, sort_keys=True),
+                    _flags_text(flags),
+                ),
+            ) as cur:
+                checkin_id = cur.lastrowid
+            await conn.execute("DELETE FROM checkin_progress WHERE user_id = ?", (user_id,))
+        assert checkin_id is not None
+        return checkin_id
+
+    async def checkins_since(self, user_id: int, since: int) -> list[Checkin]:
+        """The person's check-ins from `since` on, oldest first."""
+        rows = await self._all(
+            "SELECT id, user_id, team_id, completed_at, load, answers, flags, contact_requested "
+            "FROM checkins WHERE user_id = ? AND completed_at >= ? ORDER BY completed_at, id",
+            (user_id, since),
+        )
+        return [_checkin(r) for r in rows]
+
+    async def get_checkin(self, checkin_id: int) -> Checkin | None:
+        row = await self._one(
+            "SELECT id, user_id, team_id, completed_at, load, answers, flags, contact_requested "
+            "FROM checkins WHERE id = ?",
+            (checkin_id,),
+        )
+        return _checkin(row) if row else None
+
+    async def mark_contact_requested(self, checkin_id: int, user_id: int) -> bool:
+        """Record the person's request once; False if it was already made (or not theirs)."""
+        async with self._conn.execute(
+            "UPDATE checkins SET contact_requested = 1 "
+            "WHERE id = ? AND user_id = ? AND contact_requested = 0",
+            (checkin_id, user_id),
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def unmark_contact_requested(self, checkin_id: int) -> None:
+        """Undo the mark when no coordinator could be reached, so the person can try again."""
+        await self._conn.execute(
+            "UPDATE checkins SET contact_requested = 0 WHERE id = ?", (checkin_id,)
+        )
+
+    # --- nudges --------------------------------------------------------------------------------
+
+    async def get_nudge(self, user_id: int) -> Nudge | None:
+        row = await self._one(
+            "SELECT user_id, weekdays, minute, next_due_at FROM nudges WHERE user_id = ?",
+            (user_id,),
+        )
+        return Nudge(row[0], row[1], row[2], row[3]) if row else None
+
+    async def set_nudge(self, nudge: Nudge) -> None:
+        await self._conn.execute(
+            "INSERT INTO nudges (user_id, weekdays, minute, next_due_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET weekdays = excluded.weekdays, "
+            "minute = excluded.minute, next_due_at = excluded.next_due_at",
+            (nudge.user_id, nudge.weekdays, nudge.minute, nudge.next_due_at),
+        )
+
+    async def delete_nudge(self, user_id: int) -> bool:
+        async with self._conn.execute("DELETE FROM nudges WHERE user_id = ?", (user_id,)) as cur:
+            return cur.rowcount > 0
+
+    async def due_nudges(self, now: int, limit: int = 500) -> list[tuple[Nudge, Member]]:
+        """Nudges whose time has come, with their person, oldest first."""
+        rows = await self._all(
+            "SELECT n.user_id AS n_user, n.weekdays, n.minute, n.next_due_at, "
+            f"{', '.join('m.' + c.strip() for c in _MEMBER_COLUMNS.split(','))} "
+            "FROM nudges n JOIN members m ON m.user_id = n.user_id "
+            "WHERE n.next_due_at <= ? ORDER BY n.next_due_at LIMIT ?",
+            (now, limit),
+        )
+        return [
+            (Nudge(r["n_user"], r["weekdays"], r["minute"], r["next_due_at"]), _member(r))
+            for r in rows
+        ]
+
+    async def advance_nudge(self, user_id: int, due_at: int, next_due_at: int) -> bool:
+        """Move a nudge on to its next time; False if another run already did (never twice)."""
+        async with self._conn.execute(
+            "UPDATE nudges SET next_due_at = ? WHERE user_id = ? AND next_due_at = ?",
+            (next_due_at, user_id, due_at),
+        ) as cur:
+            return cur.rowcount == 1

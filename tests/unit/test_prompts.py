@@ -67,8 +67,9 @@ def test_missing_translation_falls_back_to_english(copy: Path) -> None:
     (copy / "de" / "consent_declined.j2").unlink()
     prompts = Prompts(copy)
     assert prompts.render("consent_declined", "de").startswith("No problem.")
-    problems = [str(p) for p in prompts.check()]
-    assert problems == [
+    problems = prompts.check()
+    assert not any(p.fatal for p in problems), "a missing translation must not stop the bot"
+    assert [str(p) for p in problems] == [
         f"{copy / 'de' / 'consent_declined.j2'}: missing: this language has "
         "no such template (English would be shown)"
     ]
@@ -82,7 +83,11 @@ def test_missing_label_falls_back_and_is_reported(copy: Path) -> None:
     )
     prompts = Prompts(copy)
     assert prompts.label("forget_no", "de") == "No, keep it"
-    assert [str(p) for p in prompts.check()] == [f"{labels}: missing label 'forget_no'"]
+    problems = prompts.check()
+    assert [str(p) for p in problems] == [
+        f"{labels}: missing label 'forget_no' (English would be shown)"
+    ]
+    assert not problems[0].fatal
 
 
 def test_syntax_error_is_reported_with_file_and_line(copy: Path) -> None:

@@ -178,7 +178,11 @@ async def test_forget_erases_the_person(repo: Repository) -> None:
 async def test_export_holds_every_stored_field(repo: Repository) -> None:
     await repo.add_coordinator(member(7))
     exported = await repo.export_member(7)
-    assert exported == {
+    assert exported is not None
+    assert exported["checkins"] == []
+    assert exported["unfinished_checkin"] is None
+    assert exported["nudges"] is None
+    assert {"member": exported["member"]} == {
         "member": {
             "telegram_user_id": 7,
             "private_chat_id": 7,
@@ -203,7 +207,7 @@ async def test_purge_removes_expired_invites_and_inactive_people(repo: Repositor
     await repo.add_coordinator(replace(member(1), last_seen_at=NOW - 91 * DAY))
     await repo.add_coordinator(replace(member(2), last_seen_at=NOW - 89 * DAY))
     counts = await repo.purge(NOW, retention_days=90)
-    assert counts == {"invites": 1, "members": 1}
+    assert counts == {"invites": 1, "members": 1, "checkins": 0}
     assert await repo.get_member(1) is None
     assert await repo.get_member(2) is not None
 

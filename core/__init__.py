@@ -1,0 +1,1 @@
+"""Domain logic with no Telegram in it: calendar arithmetic, charts, figures."""
