@@ -78,6 +78,12 @@ class CheckinSettings:
 
 
 @dataclass(frozen=True)
+class SupervisionSettings:
+    reminder_offsets_hours: tuple[float, ...] = (24.0, 1.0)
+    grace_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     database: Path
@@ -89,6 +95,7 @@ class Config:
     teams: tuple[Team, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
     checkin: CheckinSettings = field(default_factory=CheckinSettings)
+    supervision: SupervisionSettings = field(default_factory=SupervisionSettings)
 
     def team(self, team_id: str) -> Team | None:
         """The team with this id, or None when the config no longer lists it."""
@@ -302,7 +309,8 @@ def parse_config(
     """Turn parsed TOML into a Config, or raise ConfigError listing every problem."""
     r = _Reader(path)
     for unknown in sorted(
-        set(data) - {"bot", "telegram", "privacy", "invites", "thresholds", "teams", "checkin"}
+        set(data)
+        - {"bot", "telegram", "privacy", "invites", "thresholds", "teams", "checkin", "supervision"}
     ):
         r.problem(unknown, "unknown section (a typo?)")
     bot = r.table(data, "bot", {"database", "log_level", "default_language"})
@@ -340,6 +348,24 @@ def parse_config(
             checkin_raw, "nudge_grace_minutes", "checkin.", 30, 1, 24 * 60
         ),
     )
+    supervision_raw = r.table(data, "supervision", {"reminder_offsets_hours", "grace_minutes"})
+    offsets = supervision_raw.get("reminder_offsets_hours", [24, 1])
+    if (
+        not isinstance(offsets, list)
+        or not 1 <= len(offsets) <= 4
+        or not all(isinstance(h, int | float) and not isinstance(h, bool) for h in offsets)
+        or not all(0 < h <= 144 for h in offsets)
+        or len(set(offsets)) != len(offsets)
+    ):
+        r.problem(
+            "supervision.reminder_offsets_hours",
+            "must list 1 to 4 different numbers of hours, each above 0 and at most 144",
+        )
+        offsets = [24, 1]
+    supervision = SupervisionSettings(
+        reminder_offsets_hours=tuple(sorted((float(h) for h in offsets), reverse=True)),
+        grace_minutes=r.integer(supervision_raw, "grace_minutes", "supervision.", 30, 1, 24 * 60),
+    )
     teams = _teams(r, data.get("teams"), languages, thresholds, scripts)
     if r.problems:
         raise ConfigError(r.problems)
@@ -355,6 +381,7 @@ def parse_config(
         teams=tuple(teams),
         thresholds=thresholds,
         checkin=checkin,
+        supervision=supervision,
     )
 
 

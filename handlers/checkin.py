@@ -287,19 +287,22 @@ async def handle_message(update: Update, context: BotContext, person: Person) ->
         return True
     step = script.steps[progress.step]
     text = message.text
-    if step.kind != "text":
-        await ask(context, person.chat_id, person.lang, script, progress, again=True)
-        return True
-    if not text:
-        await reply(update, context, "checkin_words_only", person.lang, optional=step.optional)
-        return True
-    if context.services.risk.matches(text):
+    # Any words, at any step (a caption too), are read for risk first: someone typing
+    # where a button was expected is still heard.
+    words = text or message.caption or ""
+    if words and context.services.risk.matches(words):
         # Pause at once: the crisis resources come before anything else.
         paused = _replace(
             progress, flags=progress.flags | {RISK}, paused=True, updated_at=context.now_ts()
         )
         await context.repo.save_progress(paused)
         await send_crisis_resources(context, person, team, progress.nonce)
+        return True
+    if step.kind != "text":
+        await ask(context, person.chat_id, person.lang, script, progress, again=True)
+        return True
+    if not text:
+        await reply(update, context, "checkin_words_only", person.lang, optional=step.optional)
         return True
     # The words themselves go no further than this function.
     await advance(context, person, team, script, progress, {})
@@ -322,8 +325,14 @@ async def after_risk(update: Update, context: BotContext) -> None:
         return
     team = _team(context, person)
     progress = await _fresh_progress(update, context, person) if team else None
-    if team is None or progress is None or progress.nonce != nonce or not progress.paused:
+    if team is None or progress is None or progress.nonce != nonce:
         await query.answer(context.prompts.label("checkin_ended", person.lang))
+        return
+    # "Stop here" stays honoured while the resources message is in the chat, even after
+    # carrying on; the other two buttons have done their job once.
+    can_stop = action == "stop" and RISK in progress.flags
+    if not progress.paused and not can_stop:
+        await query.answer(context.prompts.label("checkin_already_answered", person.lang))
         return
     await query.answer()
     # The resources message stays as it is: one answer never withdraws them.

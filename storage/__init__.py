@@ -1,11 +1,23 @@
 """Everything the bot keeps, behind a small repository API. No other package writes SQL."""
 
 from storage.db import StorageError, connect
-from storage.models import Checkin, Invite, JoinOutcome, Member, Nudge, Progress, Role
+from storage.models import (
+    Checkin,
+    Group,
+    Invite,
+    JoinOutcome,
+    Member,
+    Nudge,
+    Progress,
+    Role,
+    SupervisionSeries,
+    WeeklyPrompt,
+)
 from storage.repo import Repository
 
 __all__ = [
     "Checkin",
+    "Group",
     "Invite",
     "JoinOutcome",
     "Member",
@@ -14,5 +26,7 @@ __all__ = [
     "Repository",
     "Role",
     "StorageError",
+    "SupervisionSeries",
+    "WeeklyPrompt",
     "connect",
 ]

@@ -71,6 +71,63 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX nudges_due ON nudges (next_due_at);
     """,
+    # 4: the team side. A team's reflection group; its supervision series, each with its next
+    # reminder (one periodic job asks what is due); skipped dates; RSVPs as one-way codes so a
+    # person can change their answer but no one can see who answered (deleted after the
+    # session); agenda topics without authors (deleted after the session); the weekly prompt.
+    """
+    CREATE TABLE groups (
+        chat_id    INTEGER PRIMARY KEY,
+        team_id    TEXT    NOT NULL UNIQUE,
+        linked_at  INTEGER NOT NULL,
+        active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+    );
+    CREATE TABLE supervision_series (
+        id                INTEGER PRIMARY KEY,
+        team_id           TEXT    NOT NULL,
+        frequency         TEXT    NOT NULL
+                          CHECK (frequency IN ('weekly', 'fortnightly', 'monthly')),
+        weekday           INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        week_of_month     INTEGER NOT NULL DEFAULT 1 CHECK (week_of_month BETWEEN 1 AND 5),
+        minute            INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1439),
+        timezone          TEXT    NOT NULL,
+        first_date        TEXT    NOT NULL,
+        place             TEXT    NOT NULL DEFAULT '' CHECK (length(place) <= 200),
+        created_at        INTEGER NOT NULL,
+        next_session_at   INTEGER,
+        next_reminder_at  INTEGER
+    );
+    CREATE INDEX supervision_due ON supervision_series (next_reminder_at);
+    CREATE INDEX supervision_team ON supervision_series (team_id);
+    CREATE TABLE supervision_skips (
+        series_id  INTEGER NOT NULL REFERENCES supervision_series (id) ON DELETE CASCADE,
+        day        TEXT    NOT NULL,
+        PRIMARY KEY (series_id, day)
+    );
+    CREATE TABLE rsvps (
+        series_id   INTEGER NOT NULL REFERENCES supervision_series (id) ON DELETE CASCADE,
+        session_at  INTEGER NOT NULL,
+        voter       TEXT    NOT NULL,
+        going       INTEGER NOT NULL CHECK (going IN (0, 1)),
+        PRIMARY KEY (series_id, session_at, voter)
+    );
+    CREATE TABLE agenda_topics (
+        id          INTEGER PRIMARY KEY,
+        team_id     TEXT    NOT NULL,
+        session_at  INTEGER NOT NULL,
+        topic       TEXT    NOT NULL CHECK (length(topic) BETWEEN 1 AND 500),
+        added_at    INTEGER NOT NULL
+    );
+    CREATE INDEX agenda_session ON agenda_topics (team_id, session_at);
+    CREATE TABLE weekly_prompts (
+        team_id      TEXT    PRIMARY KEY,
+        weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        minute       INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1439),
+        next_due_at  INTEGER NOT NULL,
+        rotation     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX weekly_prompts_due ON weekly_prompts (next_due_at);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

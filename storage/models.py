@@ -80,3 +80,40 @@ class Nudge:
     weekdays: int
     minute: int
     next_due_at: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """A team's shared reflection channel. `active` is False while the bot is not in it."""
+
+    chat_id: int
+    team_id: str
+    linked_at: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class SupervisionSeries:
+    """A recurring supervision session and where its reminders have got to."""
+
+    id: int
+    team_id: str
+    frequency: str
+    weekday: int
+    week_of_month: int
+    minute: int
+    timezone: str
+    first_date: str
+    place: str
+    created_at: int
+    next_session_at: int | None
+    next_reminder_at: int | None
+
+
+@dataclass(frozen=True)
+class WeeklyPrompt:
+    team_id: str
+    weekday: int
+    minute: int
+    next_due_at: int
+    rotation: int

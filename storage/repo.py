@@ -16,7 +16,18 @@ from typing import Any
 
 import aiosqlite
 
-from storage.models import Checkin, Invite, JoinOutcome, Member, Nudge, Progress, Role
+from storage.models import (
+    Checkin,
+    Group,
+    Invite,
+    JoinOutcome,
+    Member,
+    Nudge,
+    Progress,
+    Role,
+    SupervisionSeries,
+    WeeklyPrompt,
+)
 
 _MEMBER_COLUMNS = (
     "user_id, chat_id, team_id, role, language, timezone, consented_at, last_seen_at, active"
@@ -71,6 +82,20 @@ def _checkin(row: aiosqlite.Row) -> Checkin:
         flags=_flags(row["flags"]),
         contact_requested=bool(row["contact_requested"]),
     )
+
+
+_SERIES_COLUMNS = (
+    "id, team_id, frequency, weekday, week_of_month, minute, timezone, first_date, place, "
+    "created_at, next_session_at, next_reminder_at"
+)
+
+
+def _series(row: aiosqlite.Row) -> SupervisionSeries:
+    return SupervisionSeries(*(row[i] for i in range(12)))
+
+
+def _group(row: aiosqlite.Row) -> Group:
+    return Group(row["chat_id"], row["team_id"], row["linked_at"], bool(row["active"]))
 
 
 def _invite(row: aiosqlite.Row) -> Invite:
@@ -494,5 +519,265 @@ class Repository:
         async with self._conn.execute(
             "UPDATE nudges SET next_due_at = ? WHERE user_id = ? AND next_due_at = ?",
             (next_due_at, user_id, due_at),
+        ) as cur:
+            return cur.rowcount == 1
+
+    # --- team members ---------------------------------------------------------------------
+
+    async def active_members(self, team_id: str) -> list[Member]:
+        """Everyone in the team who has not blocked the bot: a broadcast's recipients."""
+        rows = await self._all(
+            f"SELECT {_MEMBER_COLUMNS} FROM members WHERE team_id = ? AND active = 1 "
+            "ORDER BY user_id",
+            (team_id,),
+        )
+        return [_member(r) for r in rows]
+
+    async def team_checkins(self, team_id: str, since: int) -> list[Checkin]:
+        """The team's check-ins from `since` on, for anonymised figures only."""
+        rows = await self._all(
+            "SELECT id, user_id, team_id, completed_at, load, answers, flags, contact_requested "
+            "FROM checkins WHERE team_id = ? AND completed_at >= ? ORDER BY completed_at",
+            (team_id, since),
+        )
+        return [_checkin(r) for r in rows]
+
+    # --- groups ------------------------------------------------------------------------------
+
+    async def link_group(self, chat_id: int, team_id: str, now: int) -> None:
+        """Make this chat the team's reflection group (a team has one; linking moves it)."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "DELETE FROM groups WHERE team_id = ? AND chat_id != ?", (team_id, chat_id)
+            )
+            await conn.execute(
+                "INSERT INTO groups (chat_id, team_id, linked_at, active) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT (chat_id) DO UPDATE SET team_id = excluded.team_id, "
+                "linked_at = excluded.linked_at, active = 1",
+                (chat_id, team_id, now),
+            )
+
+    async def unlink_group(self, chat_id: int) -> bool:
+        async with self._conn.execute("DELETE FROM groups WHERE chat_id = ?", (chat_id,)) as cur:
+            return cur.rowcount > 0
+
+    async def get_group(self, chat_id: int) -> Group | None:
+        row = await self._one(
+            "SELECT chat_id, team_id, linked_at, active FROM groups WHERE chat_id = ?", (chat_id,)
+        )
+        return _group(row) if row else None
+
+    async def group_for_team(self, team_id: str) -> Group | None:
+        row = await self._one(
+            "SELECT chat_id, team_id, linked_at, active FROM groups WHERE team_id = ?", (team_id,)
+        )
+        return _group(row) if row else None
+
+    async def set_group_active(self, chat_id: int, active: bool) -> None:
+        """The bot left (or came back to) the group: schedules stay, sending pauses."""
+        await self._conn.execute(
+            "UPDATE groups SET active = ? WHERE chat_id = ?", (int(active), chat_id)
+        )
+
+    async def migrate_group(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """The group became a supergroup with a new id; everything tied to it follows."""
+        async with self._conn.execute(
+            "UPDATE groups SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+        ) as cur:
+            return cur.rowcount > 0
+
+    # --- supervision -----------------------------------------------------------------------
+
+    async def add_series(
+        self,
+        team_id: str,
+        frequency: str,
+        weekday: int,
+        week_of_month: int,
+        minute: int,
+        timezone: str,
+        first_date: str,
+        place: str,
+        now: int,
+    ) -> int:
+        async with self._conn.execute(
+            "INSERT INTO supervision_series (team_id, frequency, weekday, week_of_month, minute, "
+            "timezone, first_date, place, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (team_id, frequency, weekday, week_of_month, minute, timezone, first_date, place, now),
+        ) as cur:
+            series_id = cur.lastrowid
+        assert series_id is not None
+        return series_id
+
+    async def update_series(
+        self,
+        series_id: int,
+        frequency: str,
+        weekday: int,
+        week_of_month: int,
+        minute: int,
+        timezone: str,
+        first_date: str,
+        place: str,
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE supervision_series SET frequency = ?, weekday = ?, week_of_month = ?, "
+            "minute = ?, timezone = ?, first_date = ?, place = ? WHERE id = ?",
+            (frequency, weekday, week_of_month, minute, timezone, first_date, place, series_id),
+        )
+
+    async def get_series(self, series_id: int) -> SupervisionSeries | None:
+        row = await self._one(
+            f"SELECT {_SERIES_COLUMNS} FROM supervision_series WHERE id = ?", (series_id,)
+        )
+        return _series(row) if row else None
+
+    async def series_for_team(self, team_id: str) -> list[SupervisionSeries]:
+        rows = await self._all(
+            f"SELECT {_SERIES_COLUMNS} FROM supervision_series WHERE team_id = ? ORDER BY id",
+            (team_id,),
+        )
+        return [_series(r) for r in rows]
+
+    async def delete_series(self, series_id: int, team_id: str) -> bool:
+        async with self._transaction() as conn:
+            async with conn.execute(
+                "DELETE FROM supervision_series WHERE id = ? AND team_id = ?",
+                (series_id, team_id),
+            ) as cur:
+                deleted = cur.rowcount > 0
+            if deleted:
+                await conn.execute(
+                    "DELETE FROM agenda_topics WHERE team_id = ? AND session_at NOT IN "
+                    "(SELECT next_session_at FROM supervision_series WHERE team_id = ? "
+                    "AND next_session_at IS NOT NULL)",
+                    (team_id, team_id),
+                )
+        return deleted
+
+    async def set_series_next(
+        self, series_id: int, session_at: int | None, reminder_at: int | None
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE supervision_series SET next_session_at = ?, next_reminder_at = ? WHERE id = ?",
+            (session_at, reminder_at, series_id),
+        )
+
+    async def advance_series(
+        self, series_id: int, due_at: int, session_at: int | None, reminder_at: int | None
+    ) -> bool:
+        """Move a series on to its next reminder; False if another run already did."""
+        async with self._conn.execute(
+            "UPDATE supervision_series SET next_session_at = ?, next_reminder_at = ? "
+            "WHERE id = ? AND next_reminder_at = ?",
+            (session_at, reminder_at, series_id, due_at),
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def due_series(self, now: int, limit: int = 500) -> list[SupervisionSeries]:
+        rows = await self._all(
+            f"SELECT {_SERIES_COLUMNS} FROM supervision_series "
+            "WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= ? "
+            "ORDER BY next_reminder_at LIMIT ?",
+            (now, limit),
+        )
+        return [_series(r) for r in rows]
+
+    async def add_skip(self, series_id: int, day: str) -> None:
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO supervision_skips (series_id, day) VALUES (?, ?)",
+            (series_id, day),
+        )
+
+    async def skipped_days(self, series_id: int) -> list[str]:
+        rows = await self._all(
+            "SELECT day FROM supervision_skips WHERE series_id = ? ORDER BY day", (series_id,)
+        )
+        return [r[0] for r in rows]
+
+    async def set_rsvp(self, series_id: int, session_at: int, voter: str, going: bool) -> None:
+        """One answer per person per session; a new answer replaces the old one."""
+        await self._conn.execute(
+            "INSERT INTO rsvps (series_id, session_at, voter, going) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (series_id, session_at, voter) DO UPDATE SET going = excluded.going",
+            (series_id, session_at, voter, int(going)),
+        )
+
+    async def rsvp_counts(self, series_id: int, session_at: int) -> tuple[int, int]:
+        """(going, can't make it) for one session: counts only, never who."""
+        row = await self._one(
+            "SELECT COALESCE(SUM(going), 0), COALESCE(SUM(1 - going), 0) FROM rsvps "
+            "WHERE series_id = ? AND session_at = ?",
+            (series_id, session_at),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def add_topic(self, team_id: str, session_at: int, topic: str, now: int) -> int:
+        async with self._conn.execute(
+            "INSERT INTO agenda_topics (team_id, session_at, topic, added_at) VALUES (?, ?, ?, ?)",
+            (team_id, session_at, topic, now),
+        ) as cur:
+            topic_id = cur.lastrowid
+        assert topic_id is not None
+        return topic_id
+
+    async def topics(self, team_id: str, session_at: int) -> list[str]:
+        rows = await self._all(
+            "SELECT topic FROM agenda_topics WHERE team_id = ? AND session_at = ? ORDER BY id",
+            (team_id, session_at),
+        )
+        return [r[0] for r in rows]
+
+    async def purge_past_sessions(self, now: int) -> dict[str, int]:
+        """Topics and RSVPs of sessions that have started: they have done their job."""
+        async with self._transaction() as conn:
+            async with conn.execute(
+                "DELETE FROM agenda_topics WHERE session_at <= ?", (now,)
+            ) as cur:
+                topics = cur.rowcount
+            async with conn.execute("DELETE FROM rsvps WHERE session_at <= ?", (now,)) as cur:
+                rsvps = cur.rowcount
+        return {"topics": topics, "rsvps": rsvps}
+
+    # --- weekly prompts ----------------------------------------------------------------------
+
+    async def set_weekly_prompt(self, prompt: WeeklyPrompt) -> None:
+        await self._conn.execute(
+            "INSERT INTO weekly_prompts (team_id, weekday, minute, next_due_at, rotation) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET "
+            "weekday = excluded.weekday, minute = excluded.minute, "
+            "next_due_at = excluded.next_due_at",
+            (prompt.team_id, prompt.weekday, prompt.minute, prompt.next_due_at, prompt.rotation),
+        )
+
+    async def get_weekly_prompt(self, team_id: str) -> WeeklyPrompt | None:
+        row = await self._one(
+            "SELECT team_id, weekday, minute, next_due_at, rotation FROM weekly_prompts "
+            "WHERE team_id = ?",
+            (team_id,),
+        )
+        return WeeklyPrompt(*(row[i] for i in range(5))) if row else None
+
+    async def delete_weekly_prompt(self, team_id: str) -> bool:
+        async with self._conn.execute(
+            "DELETE FROM weekly_prompts WHERE team_id = ?", (team_id,)
+        ) as cur:
+            return cur.rowcount > 0
+
+    async def due_weekly_prompts(self, now: int) -> list[WeeklyPrompt]:
+        rows = await self._all(
+            "SELECT team_id, weekday, minute, next_due_at, rotation FROM weekly_prompts "
+            "WHERE next_due_at <= ? ORDER BY next_due_at",
+            (now,),
+        )
+        return [WeeklyPrompt(*(r[i] for i in range(5))) for r in rows]
+
+    async def advance_weekly_prompt(
+        self, team_id: str, due_at: int, next_due_at: int, rotation: int
+    ) -> bool:
+        async with self._conn.execute(
+            "UPDATE weekly_prompts SET next_due_at = ?, rotation = ? "
+            "WHERE team_id = ? AND next_due_at = ?",
+            (next_due_at, rotation, team_id, due_at),
         ) as cur:
             return cur.rowcount == 1

@@ -456,3 +456,35 @@ async def test_german_check_in(bot: Harness) -> None:
     await bot.join(MEMBER, language_code="de")
     calls = await bot.send(MEMBER, "/checkin")
     assert "Wie schwer" in texts(calls)
+
+
+async def test_risk_wording_typed_at_a_button_step_is_heard(member: Harness) -> None:
+    walk = Walk(member)
+    await walk.start()
+    calls = await walk.type("honestly I want to die")
+    assert "Samaritans" in calls[0].text
+    assert LOAD not in texts(calls)
+    assert member.db_rows("SELECT paused, flags FROM checkin_progress") == [(1, "risk")]
+
+
+async def test_risk_wording_in_a_photo_caption_is_heard(member: Harness) -> None:
+    walk = Walk(member)
+    await walk.start()
+    await walk.tap("5")
+    calls = await member.feed(member.updates.photo(MEMBER, caption="self harm again"))
+    assert "Samaritans" in texts(calls)
+
+
+async def test_stop_here_still_works_after_carrying_on(member: Harness) -> None:
+    walk = Walk(member)
+    await walk.start()
+    await walk.tap("5")
+    crisis = await walk.type("I want to die")
+    walk.last = crisis
+    await walk.tap("Carry on")
+    again = await member.press_label(MEMBER, crisis, "Carry on")
+    assert again[0].params["text"] == "You've already answered that one."
+    calls = await member.press_label(MEMBER, crisis, "Stop here")
+    assert "we'll stop here" in texts(calls)
+    assert progress_rows(member) == []
+    assert checkins(member) == []
