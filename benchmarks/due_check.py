@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.app import build_application, running, services_of  # noqa: E402
-from bot.config import parse_config  # noqa: E402
-from bot.context import BotContext  # noqa: E402
-from bot.offline import LocalBotAPI  # noqa: E402
-from handlers.nudges import send_due_nudges  # noqa: E402
-from prompts import available_languages  # noqa: E402
+from bot.app import build_application, running, services_of
+from bot.config import parse_config
+from bot.context import BotContext
+from bot.offline import LocalBotAPI
+from handlers.nudges import send_due_nudges
+from prompts import available_languages
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 
