@@ -50,9 +50,12 @@ async def fill(conn: object, count: int, due_share: float) -> int:
     await conn.execute("BEGIN")  # type: ignore[attr-defined]
     await conn.executemany(  # type: ignore[attr-defined]
         "INSERT INTO members (user_id, chat_id, team_id, role, language, timezone, "
-        "consented_at, last_seen_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", members)
+        "consented_at, last_seen_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        members,
+    )
     await conn.executemany(  # type: ignore[attr-defined]
-        "INSERT INTO nudges (user_id, weekdays, minute, next_due_at) VALUES (?, ?, ?, ?)", nudges)
+        "INSERT INTO nudges (user_id, weekdays, minute, next_due_at) VALUES (?, ?, ?, ?)", nudges
+    )
     await conn.execute("COMMIT")  # type: ignore[attr-defined]
     return due
 
@@ -60,13 +63,16 @@ async def fill(conn: object, count: int, due_share: float) -> int:
 async def main(schedules: int, runs: int) -> None:
     tracemalloc.start()
     with tempfile.TemporaryDirectory() as folder:
-        data = {"bot": {"database": f"{folder}/bench.sqlite3"},
-                "teams": [{"id": "north", "name": "North", "coordinators": [1]}]}
+        data = {
+            "bot": {"database": f"{folder}/bench.sqlite3"},
+            "teams": [{"id": "north", "name": "North", "coordinators": [1]}],
+        }
         config = parse_config(data, Path(folder) / "c.toml", available_languages())
         clock = {"now": NOW}
         api = LocalBotAPI()
-        app = build_application(config, "1:bench", request=api, clock=lambda: clock["now"],
-                                rate_limit=False)
+        app = build_application(
+            config, "1:bench", request=api, clock=lambda: clock["now"], rate_limit=False
+        )
         async with running(app):
             repo = services_of(app).repo
             assert repo is not None
@@ -91,10 +97,14 @@ async def main(schedules: int, runs: int) -> None:
     _, peak = tracemalloc.get_traced_memory()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"schedules in the database: {schedules:,} ({due} due now)")
-    print(f"due query:            median {statistics.median(query_times) * 1000:.2f} ms "
-          f"over {runs} runs (max {max(query_times) * 1000:.2f} ms)")
-    print(f"tick with {due} due:     {tick_first * 1000:.1f} ms "
-          f"({sent} nudges sent, {tick_first / max(sent, 1) * 1000:.2f} ms each)")
+    print(
+        f"due query:            median {statistics.median(query_times) * 1000:.2f} ms "
+        f"over {runs} runs (max {max(query_times) * 1000:.2f} ms)"
+    )
+    print(
+        f"tick with {due} due:     {tick_first * 1000:.1f} ms "
+        f"({sent} nudges sent, {tick_first / max(sent, 1) * 1000:.2f} ms each)"
+    )
     print(f"tick with none due:   median {statistics.median(idle_times) * 1000:.2f} ms")
     print(f"memory: peak Python allocations {peak / 1e6:.1f} MB, process max RSS {rss:.0f} MB")
 

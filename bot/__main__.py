@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -121,6 +122,8 @@ def run(path: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Durations from Telegram (RetryAfter) as timedelta, as python-telegram-bot 23 will have it.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     if args.command == "check-config":
         return check_config(args.config)

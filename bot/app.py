@@ -90,6 +90,7 @@ async def _post_init(app: PeerApp) -> None:
 
 async def _post_shutdown(app: PeerApp) -> None:
     services = services_of(app)
+    await services.drain()  # a broadcast under way finishes before the database closes
     if services.repo is not None:
         await services.repo.close()
         services.repo = None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,20 @@ class Services:
     repo: Repository | None = None
     scripts: dict[str, Script] = field(default_factory=dict)
     risk: RiskMatcher = field(default_factory=lambda: RiskMatcher(()))
+    # Waiting out Telegram's 429s; tests swap it for one that records instead of waiting.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    # Long-running work started by a handler (a broadcast), so shutdown and tests can await it.
+    background: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def keep(self, task: asyncio.Task[Any]) -> None:
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def drain(self) -> None:
+        """Wait for background work to finish."""
+        while self.background:
+            await asyncio.gather(*list(self.background), return_exceptions=True)
+
     extras: dict[str, Any] = field(default_factory=dict)
 
 

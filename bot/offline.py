@@ -67,6 +67,7 @@ class Failure:
     description: str
     retry_after: int | None = None
     times: int = 1
+    migrate_to_chat_id: int | None = None
 
 
 class LocalBotAPI(BaseRequest):
@@ -137,9 +138,12 @@ class LocalBotAPI(BaseRequest):
         description: str,
         retry_after: int | None = None,
         times: int = 1,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         """Answer the next `times` calls of `method` (to `chat_id`, or any) with an error."""
-        self.failures[(method, chat_id)] = Failure(status, description, retry_after, times)
+        self.failures[(method, chat_id)] = Failure(
+            status, description, retry_after, times, migrate_to_chat_id
+        )
 
     def sent(self, chat_id: int | None = None, method: str | None = None) -> list[ApiCall]:
         """Calls that put something in a chat: sends and edits, in order."""
@@ -179,6 +183,8 @@ class LocalBotAPI(BaseRequest):
         }
         if failure.retry_after is not None:
             body["parameters"] = {"retry_after": failure.retry_after}
+        if failure.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": failure.migrate_to_chat_id}
         return failure.status, json.dumps(body).encode()
 
     def _message(self, call: ApiCall, **extra: Any) -> dict[str, Any]:
@@ -345,6 +351,30 @@ class UpdateFactory:
             message["edit_date"] = message["date"]
         key = "edited_message" if edited else "message"
         return Update.de_json({"update_id": next(self._update_ids), key: message}, self.bot)
+
+    def my_chat_member(self, chat_id: int, by_user: int, old: str, new: str) -> Any:
+        """The bot's own membership of a group changed (added, removed)."""
+        from telegram import Update
+
+        bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "peer-reflect"}
+
+        def member(status: str) -> dict[str, Any]:
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": bot_user, **extra}
+
+        return Update.de_json(
+            {
+                "update_id": next(self._update_ids),
+                "my_chat_member": {
+                    "chat": self._chat(chat_id),
+                    "from": self._user(by_user, "en"),
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
+                },
+            },
+            self.bot,
+        )
 
     def sticker(self, user_id: int, **kwargs: Any) -> Any:
         return self.message(

@@ -45,6 +45,7 @@ _FONT = {  # 5x7, one string per row, '#' is ink
 class Bar:
     value: float
     marked: bool = False
+    part: float = 0.0  # drawn in the marked colour from the bottom: "of which flagged"
 
 
 @dataclass
@@ -119,8 +120,22 @@ def text_width(text: str, scale: int = 2) -> int:
 
 def render(chart: BarChart) -> bytes:
     """The chart as PNG bytes."""
-    canvas = _Canvas(chart.width, chart.height)
-    left, right, top, bottom = 56, chart.width - 20, 20, chart.height - 44
+    return render_panels([chart])
+
+
+def render_panels(charts: list[BarChart]) -> bytes:
+    """Several charts stacked top to bottom in one picture (all as wide as the first)."""
+    width = charts[0].width
+    canvas = _Canvas(width, sum(c.height for c in charts))
+    offset = 0
+    for chart in charts:
+        _draw(canvas, chart, offset, width)
+        offset += chart.height
+    return canvas.png()
+
+
+def _draw(canvas: _Canvas, chart: BarChart, offset: int, width: int) -> None:
+    left, right, top, bottom = 56, width - 20, offset + 20, offset + chart.height - 44
     plot_height = bottom - top
     y_max = chart.y_max if chart.y_max > 0 else 1
 
@@ -141,6 +156,8 @@ def render(chart: BarChart) -> bytes:
         y = y_of(bar.value)
         colour = MARKED if bar.marked else BAR
         canvas.rect(x0, y if bar.value > 0 else bottom - 2, x0 + bar_width, bottom, colour)
+        if bar.part > 0:
+            canvas.rect(x0, y_of(bar.part), x0 + bar_width, bottom, MARKED)
         if bar.marked:  # a small square above the bar, for those who cannot tell the colours
             mid = x0 + bar_width // 2
             canvas.rect(mid - 4, y - 14, mid + 4, y - 6, MARKED)
@@ -152,6 +169,5 @@ def render(chart: BarChart) -> bytes:
     canvas.rect(left, bottom, right, bottom + 2, AXIS)
     for slot, label in chart.x_labels.items():
         centre = left + round((slot + 0.5) * slot_width)
-        x = min(max(centre - text_width(label) // 2, 0), chart.width - text_width(label))
+        x = min(max(centre - text_width(label) // 2, 0), width - text_width(label))
         canvas.text(x, bottom + 12, label, TEXT)
-    return canvas.png()

@@ -15,15 +15,22 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from handlers import (
+    agenda,
+    broadcast,
     checkin,
+    figures,
     general,
+    groups,
     invites,
     nudges,
     onboarding,
     privacy,
     settings,
+    sharing,
     signposting,
+    supervision,
     trend,
+    weekly_prompt,
 )
 from handlers.common import CALLBACK_PATTERN
 
@@ -67,6 +74,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         signposting,
         nudges,
         trend,
+        groups,
+        supervision,
+        agenda,
+        weekly_prompt,
+        sharing,
+        broadcast,
+        figures,
         general,
     ):
         app.add_handlers(module.HANDLERS)
@@ -82,6 +96,9 @@ async def tick(context: BotContext) -> None:
     is due, so thousands of schedules cost one query, and a restart needs no job rebuilding."""
     await checkin.expire_idle(context)
     await nudges.send_due_nudges(context)
+    await supervision.send_due_reminders(context)
+    await weekly_prompt.send_due_prompts(context)
+    await context.repo.purge_past_sessions(context.now_ts())
 
 
 def schedule_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

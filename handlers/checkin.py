@@ -393,12 +393,24 @@ async def finish(
         person.chat_id,
         script.close_template,
         person.lang,
+        await after_checkin_buttons(context, team, person.lang),
         variant=secrets.randbelow(CLOSE_VARIANTS),
         idea=self_care_idea(progress.answers, flags),
         flagged=bool(flags & HARD_FLAGS),
     )
     if flags & (HARD_FLAGS | {"own_story", "boundaries", "practical", RUN}):
         await send_support(context, person, team, flags, checkin_id)
+
+
+async def after_checkin_buttons(context: BotContext, team: Team, lang: str) -> Buttons | None:
+    """What can follow a check-in: sharing with the team's group, adding to the agenda."""
+    rows: list[list[tuple[str, str]]] = []
+    group = await context.repo.group_for_team(team.id)
+    if group is not None and group.active:
+        rows.append([(context.prompts.label("share_reflection", lang), "sh:start:now")])
+    if await context.repo.series_for_team(team.id):
+        rows.append([(context.prompts.label("add_topic", lang), "ag:start:now")])
+    return rows or None
 
 
 def self_care_idea(answers: dict[str, int | str], flags: set[str]) -> str:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from handlers import checkin, nudges
+from handlers import agenda, broadcast, checkin, nudges, sharing, supervision
 from handlers.common import reply, who
 from handlers.onboarding import PENDING_CONSENT, reask_consent
 from handlers.privacy import PENDING_FORGET
@@ -14,7 +14,15 @@ from handlers.settings import AWAITING, timezone_typed
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 # Everything /cancel stops. Later features add their own keys here.
-CANCELLABLE = (PENDING_CONSENT, PENDING_FORGET, AWAITING, nudges.DRAFT)
+CANCELLABLE = (
+    PENDING_CONSENT,
+    PENDING_FORGET,
+    AWAITING,
+    nudges.DRAFT,
+    agenda.PENDING,
+    sharing.PENDING,
+    broadcast.PENDING,
+)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -53,6 +61,14 @@ async def private_message(update: Update, context: BotContext) -> None:
     if await timezone_typed(update, context):
         return
     if person.member is not None and await nudges.time_typed(update, context, person):
+        return
+    if await agenda.topic_typed(update, context, person):
+        return
+    if person.member is not None and await sharing.share_typed(update, context, person):
+        return
+    if await broadcast.broadcast_typed(update, context, person):
+        return
+    if person.is_coordinator and await supervision.draft_typed(update, context):
         return
     if person.member is not None and await checkin.handle_message(update, context, person):
         return

@@ -25,6 +25,9 @@ MEMBER_COMMANDS = (
     "skip",
     "nudge",
     "trend",
+    "agenda",
+    "share",
+    "sessions",
     "help",
     "settings",
     "mydata",
@@ -32,7 +35,14 @@ MEMBER_COMMANDS = (
     "forget",
     "cancel",
 )
-COORDINATOR_COMMANDS = (*MEMBER_COMMANDS[:2], "invite", "invites", *MEMBER_COMMANDS[2:])
+COORDINATOR_COMMANDS = (
+    *MEMBER_COMMANDS[:2],
+    "invite",
+    "invites",
+    "broadcast",
+    "team",
+    *MEMBER_COMMANDS[2:],
+)
 
 
 def commands_for(role: Role | None) -> tuple[str, ...]:

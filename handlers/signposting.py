@@ -54,6 +54,18 @@ async def send_crisis_resources(
     )
 
 
+async def crisis_note(context: BotContext, person: Person, team: Team) -> None:
+    """The crisis resources on their own, outside a check-in (no buttons to answer)."""
+    await send(
+        context,
+        person.chat_id,
+        "signpost_crisis_note",
+        person.lang,
+        crisis=_resources(team, person.lang, "crisis"),
+        emergency=_resources(team, person.lang, "emergency"),
+    )
+
+
 async def send_support(
     context: BotContext, person: Person, team: Team, flags: set[str], checkin_id: int
 ) -> None:

@@ -8,6 +8,7 @@ which the harness turns into a test failure. No test touches the network.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,9 @@ from bot.config import Config, parse_config
 from bot.offline import ApiCall, LocalBotAPI, UpdateFactory
 from prompts import Prompts, available_languages
 from storage import Repository
+
+# As the command line sets it: Telegram's durations (RetryAfter) as timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtoken12"
 COORDINATOR = 5550001
@@ -124,16 +128,21 @@ class Harness:
     async def press(
         self, user_id: int, data: str, message_id: int = 1, **kwargs: Any
     ) -> list[ApiCall]:
+        """A tap on a button: in the person's private chat unless chat_id says otherwise."""
         return await self.feed(
             self.updates.callback(user_id, data, message_id=message_id, **kwargs)
         )
 
-    async def press_label(self, user_id: int, calls: list[ApiCall], label: str) -> list[ApiCall]:
+    async def press_label(
+        self, user_id: int, calls: list[ApiCall], label: str, chat_id: int | None = None
+    ) -> list[ApiCall]:
         """Press the button with this label on the last message in `calls` that has it."""
         for call in reversed(calls):
             for text, data in call.buttons:
                 if text == label:
-                    return await self.press(user_id, data, message_id=call.message_id or 1)
+                    return await self.press(
+                        user_id, data, message_id=call.message_id or 1, chat_id=chat_id
+                    )
         raise AssertionError(f"no button {label!r} in {[c.buttons for c in calls]}")
 
     async def new_invite_code(self, coordinator: int = COORDINATOR, args: str = "") -> str:

@@ -139,7 +139,9 @@ def test_token_comes_only_from_the_environment() -> None:
 
 def test_check_config_says_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-config", "--config", str(ROOT / "config.example.toml")]) == 0
-    assert capsys.readouterr().out.startswith("OK: ")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("OK: ")
+    assert not [line for line in lines if line.startswith("problem:")]
 
 
 def test_check_config_lists_problems_and_exits_2(

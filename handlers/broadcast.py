@@ -1,0 +1,214 @@
+"""Coordinator broadcasts: compose, preview, confirm, deliver, report.
+
+Delivery runs as a background task so the bot keeps answering everyone else while it works
+through the team within Telegram's flood limits (python-telegram-bot's AIORateLimiter). A
+member who blocked the bot is marked inactive, not deleted; the coordinator gets a report of
+sent, blocked and failed. The message itself is held in memory until it is sent, never stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from telegram import Update
+from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.config import Team
+from bot.context import BotContext
+from handlers.common import Person, callback_parts, edit, new_nonce, reply, send, who
+from storage import Member
+
+log = logging.getLogger(__name__)
+
+PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+AWAITING = "awaiting"
+AWAITING_BROADCAST = "broadcast_text"
+PENDING = "broadcast_pending"
+MAX_BROADCAST = 3000
+RETRIES = 3
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+
+async def broadcast(update: Update, context: BotContext) -> None:
+    """/broadcast [team]: coordinators only."""
+    person = await who(update, context)
+    if person is None or context.user_data is None:
+        return
+    if not person.is_coordinator:
+        await reply(update, context, "coordinator_only", person.lang)
+        return
+    wanted = (context.args or [""])[0]
+    team = next((t for t in person.coordinates if t.id == wanted), None) if wanted else None
+    if team is None:
+        if wanted or len(person.coordinates) > 1:
+            await reply(
+                update,
+                context,
+                "broadcast_which",
+                person.lang,
+                teams=[t.id for t in person.coordinates],
+            )
+            return
+        team = person.coordinates[0]
+    context.user_data[AWAITING] = AWAITING_BROADCAST
+    context.user_data[PENDING] = {"team": team.id, "nonce": new_nonce(), "text": ""}
+    await reply(update, context, "broadcast_ask", person.lang, team_name=team.name)
+
+
+async def broadcast_typed(update: Update, context: BotContext, person: Person) -> bool:
+    if context.user_data is None or context.user_data.get(AWAITING) != AWAITING_BROADCAST:
+        return False
+    pending = context.user_data.get(PENDING)
+    message = update.effective_message
+    if pending is None or message is None or not person.is_coordinator:
+        context.user_data.pop(AWAITING, None)
+        return False
+    text = (message.text or "").strip()
+    if not text:
+        await reply(update, context, "broadcast_words_only", person.lang)
+        return True
+    if len(text) > MAX_BROADCAST:
+        await reply(
+            update,
+            context,
+            "broadcast_too_long",
+            person.lang,
+            limit=MAX_BROADCAST,
+            length=len(text),
+        )
+        return True
+    team = context.config.team(pending["team"])
+    if team is None:
+        context.user_data.pop(AWAITING, None)
+        return False
+    recipients = [
+        m for m in await context.repo.active_members(team.id) if m.user_id != person.user_id
+    ]
+    context.user_data.pop(AWAITING, None)
+    pending["text"] = text
+    nonce = pending["nonce"]
+    await reply(
+        update,
+        context,
+        "broadcast_preview",
+        person.lang,
+        [
+            [
+                (
+                    context.prompts.label("send_to", person.lang, count=len(recipients)),
+                    f"bc:send:{nonce}",
+                ),
+                (context.prompts.label("dont_send", person.lang), f"bc:drop:{nonce}"),
+            ]
+        ],
+        # Our own template's output, with the text escaped inside it: safe to embed.
+        preview=Markup(  # noqa: S704
+            context.prompts.render(
+                "broadcast_message", team.language, team_name=team.name, text=text
+            )
+        ),
+        count=len(recipients),
+    )
+    return True
+
+
+async def broadcast_pressed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    parts = callback_parts(update)
+    person = await who(update, context)
+    if query is None or parts is None or person is None or context.user_data is None:
+        return
+    _, action, nonce = parts
+    pending = context.user_data.get(PENDING)
+    if not pending or pending["nonce"] != nonce or not pending["text"]:
+        await query.answer(context.prompts.label("button_expired", person.lang))
+        return
+    team = context.config.team(pending["team"])
+    if team is None or team not in person.coordinates:
+        await query.answer(context.prompts.label("coordinators_only", person.lang), show_alert=True)
+        return
+    context.user_data.pop(PENDING, None)
+    await query.answer()
+    if action == "drop":
+        await edit(update, context, "broadcast_dropped", person.lang)
+        return
+    recipients = [
+        m for m in await context.repo.active_members(team.id) if m.user_id != person.user_id
+    ]
+    await edit(update, context, "broadcast_sending", person.lang, count=len(recipients))
+    task = deliver_and_report(context, person, team, recipients, pending["text"])
+    context.services.keep(
+        context.application.create_task(task, update=update, name=f"broadcast:{team.id}")
+    )
+
+
+async def deliver_and_report(
+    context: BotContext, person: Person, team: Team, recipients: list[Member], text: str
+) -> Report:
+    report = await deliver(context, team, recipients, text)
+    log.info(
+        "broadcast: %d sent, %d blocked, %d failed", report.sent, report.blocked, report.failed
+    )
+    await send(
+        context,
+        person.chat_id,
+        "broadcast_report",
+        person.lang,
+        sent=report.sent,
+        blocked=report.blocked,
+        failed=report.failed,
+    )
+    return report
+
+
+async def deliver(context: BotContext, team: Team, recipients: list[Member], text: str) -> Report:
+    """Send to each recipient in turn; the rate limiter paces, 429s are waited out."""
+    report = Report()
+    for member in recipients:
+        for attempt in range(RETRIES + 1):
+            try:
+                await send(
+                    context,
+                    member.chat_id,
+                    "broadcast_message",
+                    member.language,
+                    team_name=team.name,
+                    text=text,
+                )
+                report.sent += 1
+            except Forbidden:
+                await context.repo.mark_inactive(member.user_id)
+                report.blocked += 1
+            except RetryAfter as exc:
+                if attempt < RETRIES:
+                    await context.services.sleep(_seconds(exc.retry_after))
+                    continue
+                report.failed += 1
+            except TelegramError as exc:
+                log.warning("a broadcast message failed (%s)", type(exc).__name__)
+                report.failed += 1
+            break
+    return report
+
+
+def _seconds(value: object) -> float:
+    seconds = getattr(value, "total_seconds", None)
+    return float(seconds()) if callable(seconds) else float(value)  # type: ignore[arg-type]
+
+
+HANDLERS = [
+    CommandHandler("broadcast", broadcast, filters=PRIVATE_MESSAGE),
+    CallbackQueryHandler(broadcast_pressed, pattern=r"^bc:(send|drop):[0-9a-f]{8}$"),
+]
+
+__all__ = ["HANDLERS", "Report", "asyncio", "broadcast_typed", "deliver"]
