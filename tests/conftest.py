@@ -206,6 +206,10 @@ async def make_harness(
             cfg or config, TOKEN, request=api, clock=clock, prompts=prompts, rate_limit=False
         )
         async with running(app):
+            # Jobs stay registered but do not fire on their own: tests run them explicitly,
+            # against the test's clock, so nothing races the assertions.
+            assert app.job_queue is not None
+            app.job_queue.scheduler.pause()
             yield Harness(app, api, clock, errors)
 
     try:

@@ -70,6 +70,8 @@ async def scenario(steps: list[tuple[str, Any]], folder: Path) -> None:
                 config, TOKEN, request=api, clock=clock, prompts=PROMPTS, rate_limit=False
             )
             async with running(app):
+                assert app.job_queue is not None
+                app.job_queue.scheduler.pause()
                 updates = UpdateFactory(app.bot)
                 repo = services_of(app).repo
                 assert repo is not None
