@@ -52,6 +52,9 @@ def setup_logging(level: str, token: str | None = None) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(level)
     numeric = logging.getLevelName(level)
+    quiet = max(logging.WARNING, numeric)
+    # httpx logs every request URL at INFO, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(quiet)
     for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.WARNING, numeric))
+        logging.getLogger(name).setLevel(quiet)
     return handler

@@ -7,14 +7,16 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from handlers.common import Person, callback_parts, edit, new_nonce, reply, who
+from handlers.common import Person, edit, reply, who
+from handlers.compose import Compose
 from handlers.supervision import next_session, when
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-AWAITING = "awaiting"
-AWAITING_TOPIC = "agenda_topic"
-PENDING = "agenda_pending"
 MAX_TOPIC = 500
+TOPIC = Compose(
+    "agenda_topic", "agenda_pending", "ag", "add", "agenda", MAX_TOPIC, collapse_spaces=True
+)
+PENDING = TOPIC.pending_key
 
 
 async def agenda(update: Update, context: BotContext) -> None:
@@ -75,13 +77,7 @@ async def ask_topic(update: Update, context: BotContext, person: Person) -> None
         )
         return
     series, moment = found
-    context.user_data[AWAITING] = AWAITING_TOPIC
-    context.user_data[PENDING] = {
-        "team": team.id,
-        "session_at": int(moment.timestamp()),
-        "nonce": new_nonce(),
-        "topic": "",
-    }
+    TOPIC.begin(context, team=team.id, session_at=int(moment.timestamp()))
     await reply(
         update,
         context,
@@ -94,62 +90,37 @@ async def ask_topic(update: Update, context: BotContext, person: Person) -> None
 
 async def topic_typed(update: Update, context: BotContext, person: Person) -> bool:
     """The typed topic: shown back exactly as it will be added, with Add / Don't add."""
-    if context.user_data is None or context.user_data.get(AWAITING) != AWAITING_TOPIC:
-        return False
-    pending = context.user_data.get(PENDING)
-    message = update.effective_message
-    if pending is None or message is None:
-        context.user_data.pop(AWAITING, None)
-        return False
-    text = " ".join((message.text or "").split())
-    if not text:
-        await reply(update, context, "agenda_words_only", person.lang)
-        return True
-    if len(text) > MAX_TOPIC:
-        await reply(
-            update, context, "agenda_too_long", person.lang, limit=MAX_TOPIC, length=len(text)
-        )
-        return True
-    context.user_data.pop(AWAITING, None)
-    pending["topic"] = text
-    nonce = pending["nonce"]
+    taken = await TOPIC.take(update, context, person)
+    if isinstance(taken, bool):
+        return taken
     await reply(
         update,
         context,
         "agenda_preview",
         person.lang,
-        [
-            [
-                (context.prompts.label("add_it", person.lang), f"ag:add:{nonce}"),
-                (context.prompts.label("dont_add", person.lang), f"ag:drop:{nonce}"),
-            ]
-        ],
-        topic=text,
+        TOPIC.buttons(context, person.lang, taken, "add_it", "dont_add"),
+        topic=taken["text"],
     )
     return True
 
 
 async def topic_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parts = callback_parts(update)
     person = await who(update, context)
-    if query is None or parts is None or person is None or context.user_data is None:
+    if person is None or update.callback_query is None:
         return
-    _, action, nonce = parts
-    pending = context.user_data.get(PENDING)
-    if not pending or pending["nonce"] != nonce or not pending["topic"]:
-        await query.answer(context.prompts.label("button_expired", person.lang))
+    pressed = await TOPIC.pressed(update, context, person)
+    if pressed is None:
         return
-    context.user_data.pop(PENDING, None)
-    await query.answer()
-    if action == "drop":
+    confirmed, pending = pressed
+    await update.callback_query.answer()
+    if not confirmed:
         await edit(update, context, "agenda_dropped", person.lang)
         return
     if pending["session_at"] <= context.now_ts():
         await edit(update, context, "agenda_session_started", person.lang)
         return
     await context.repo.add_topic(
-        pending["team"], pending["session_at"], pending["topic"], context.now_ts()
+        pending["team"], pending["session_at"], pending["text"], context.now_ts()
     )
     await edit(update, context, "agenda_added", person.lang)
 
@@ -157,5 +128,5 @@ async def topic_pressed(update: Update, context: BotContext) -> None:
 HANDLERS = [
     CommandHandler("agenda", agenda, filters=PRIVATE_MESSAGE),
     CallbackQueryHandler(agenda, pattern=r"^ag:start:now$"),
-    CallbackQueryHandler(topic_pressed, pattern=r"^ag:(add|drop):[0-9a-f]{8}$"),
+    CallbackQueryHandler(topic_pressed, pattern=TOPIC.pattern),
 ]

@@ -8,7 +8,6 @@ sent, blocked and failed. The message itself is held in memory until it is sent,
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -19,16 +18,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import Team
 from bot.context import BotContext
-from handlers.common import Person, callback_parts, edit, new_nonce, reply, send, who
+from handlers.common import Person, edit, reply, send, who
+from handlers.compose import Compose
 from storage import Member
 
 log = logging.getLogger(__name__)
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-AWAITING = "awaiting"
-AWAITING_BROADCAST = "broadcast_text"
-PENDING = "broadcast_pending"
 MAX_BROADCAST = 3000
+MESSAGE = Compose("broadcast_text", "broadcast_pending", "bc", "send", "broadcast", MAX_BROADCAST)
+PENDING = MESSAGE.pending_key
 RETRIES = 3
 
 
@@ -60,91 +59,59 @@ async def broadcast(update: Update, context: BotContext) -> None:
             )
             return
         team = person.coordinates[0]
-    context.user_data[AWAITING] = AWAITING_BROADCAST
-    context.user_data[PENDING] = {"team": team.id, "nonce": new_nonce(), "text": ""}
+    MESSAGE.begin(context, team=team.id)
     await reply(update, context, "broadcast_ask", person.lang, team_name=team.name)
 
 
 async def broadcast_typed(update: Update, context: BotContext, person: Person) -> bool:
-    if context.user_data is None or context.user_data.get(AWAITING) != AWAITING_BROADCAST:
+    """The typed message: a preview of exactly what each member gets, and how many."""
+    if not person.is_coordinator:
         return False
-    pending = context.user_data.get(PENDING)
-    message = update.effective_message
-    if pending is None or message is None or not person.is_coordinator:
-        context.user_data.pop(AWAITING, None)
-        return False
-    text = (message.text or "").strip()
-    if not text:
-        await reply(update, context, "broadcast_words_only", person.lang)
-        return True
-    if len(text) > MAX_BROADCAST:
-        await reply(
-            update,
-            context,
-            "broadcast_too_long",
-            person.lang,
-            limit=MAX_BROADCAST,
-            length=len(text),
-        )
-        return True
-    team = context.config.team(pending["team"])
+    taken = await MESSAGE.take(update, context, person)
+    if isinstance(taken, bool):
+        return taken
+    team = context.config.team(taken["team"])
     if team is None:
-        context.user_data.pop(AWAITING, None)
         return False
-    recipients = [
-        m for m in await context.repo.active_members(team.id) if m.user_id != person.user_id
-    ]
-    context.user_data.pop(AWAITING, None)
-    pending["text"] = text
-    nonce = pending["nonce"]
+    recipients = await _recipients(context, team, person)
+    preview = context.prompts.render(
+        "broadcast_message", team.language, team_name=team.name, text=taken["text"]
+    )
     await reply(
         update,
         context,
         "broadcast_preview",
         person.lang,
-        [
-            [
-                (
-                    context.prompts.label("send_to", person.lang, count=len(recipients)),
-                    f"bc:send:{nonce}",
-                ),
-                (context.prompts.label("dont_send", person.lang), f"bc:drop:{nonce}"),
-            ]
-        ],
+        MESSAGE.buttons(context, person.lang, taken, "send_to", "dont_send", count=len(recipients)),
         # Our own template's output, with the text escaped inside it: safe to embed.
-        preview=Markup(  # noqa: S704
-            context.prompts.render(
-                "broadcast_message", team.language, team_name=team.name, text=text
-            )
-        ),
+        preview=Markup(preview),  # noqa: S704
         count=len(recipients),
     )
     return True
 
 
+async def _recipients(context: BotContext, team: Team, person: Person) -> list[Member]:
+    return [m for m in await context.repo.active_members(team.id) if m.user_id != person.user_id]
+
+
 async def broadcast_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parts = callback_parts(update)
     person = await who(update, context)
-    if query is None or parts is None or person is None or context.user_data is None:
+    query = update.callback_query
+    if person is None or query is None:
         return
-    _, action, nonce = parts
-    pending = context.user_data.get(PENDING)
-    if not pending or pending["nonce"] != nonce or not pending["text"]:
-        await query.answer(context.prompts.label("button_expired", person.lang))
+    pressed = await MESSAGE.pressed(update, context, person)
+    if pressed is None:
         return
+    confirmed, pending = pressed
     team = context.config.team(pending["team"])
     if team is None or team not in person.coordinates:
         await query.answer(context.prompts.label("coordinators_only", person.lang), show_alert=True)
         return
-    context.user_data.pop(PENDING, None)
     await query.answer()
-    if action == "drop":
+    if not confirmed:
         await edit(update, context, "broadcast_dropped", person.lang)
         return
-    recipients = [
-        m for m in await context.repo.active_members(team.id) if m.user_id != person.user_id
-    ]
+    recipients = await _recipients(context, team, person)
     await edit(update, context, "broadcast_sending", person.lang, count=len(recipients))
     task = deliver_and_report(context, person, team, recipients, pending["text"])
     context.services.keep(
@@ -208,7 +175,7 @@ def _seconds(value: object) -> float:
 
 HANDLERS = [
     CommandHandler("broadcast", broadcast, filters=PRIVATE_MESSAGE),
-    CallbackQueryHandler(broadcast_pressed, pattern=r"^bc:(send|drop):[0-9a-f]{8}$"),
+    CallbackQueryHandler(broadcast_pressed, pattern=MESSAGE.pattern),
 ]
 
-__all__ = ["HANDLERS", "Report", "asyncio", "broadcast_typed", "deliver"]
+__all__ = ["HANDLERS", "Report", "broadcast_typed", "deliver"]

@@ -63,6 +63,23 @@ async def who(update: Update, context: BotContext) -> Person | None:
     return Person(user.id, chat.id, member, coordinates, lang)
 
 
+async def member_or_refuse(update: Update, context: BotContext, refusal: str) -> Person | None:
+    """The sender if they are a member; anyone else gets `refusal` (or, on a button, a short
+    "that's for team members")."""
+    person = await who(update, context)
+    if person is None:
+        return None
+    if person.member is None:
+        if update.callback_query:
+            await update.callback_query.answer(
+                context.prompts.label("members_only", person.lang), show_alert=True
+            )
+        else:
+            await reply(update, context, refusal, person.lang)
+        return None
+    return person
+
+
 def keyboard(buttons: Buttons) -> InlineKeyboardMarkup:
     """Rows of (label, callback data) as an inline keyboard."""
     for row in buttons:

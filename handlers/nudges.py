@@ -20,7 +20,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from core.schedule import WEEKDAYS, mask_days, next_occurrence, weekday_mask
-from handlers.common import Buttons, Person, callback_parts, edit, new_nonce, reply, send, who
+from handlers.common import (
+    Buttons,
+    Person,
+    callback_parts,
+    edit,
+    member_or_refuse,
+    new_nonce,
+    reply,
+    send,
+)
 from storage import Member, Nudge
 
 log = logging.getLogger(__name__)
@@ -62,18 +71,7 @@ def _local(ts: int, timezone: str) -> datetime:
 
 
 async def _member(update: Update, context: BotContext) -> Person | None:
-    person = await who(update, context)
-    if person is None:
-        return None
-    if person.member is None:
-        if update.callback_query:
-            await update.callback_query.answer(
-                context.prompts.label("members_only", person.lang), show_alert=True
-            )
-        else:
-            await reply(update, context, "checkin_needs_member", person.lang)
-        return None
-    return person
+    return await member_or_refuse(update, context, "checkin_needs_member")
 
 
 def _panel_buttons(context: BotContext, lang: str, draft: dict[str, Any]) -> Buttons:

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from handlers import nudges
-from handlers.common import Person, callback_parts, edit, reply, who
+from handlers.common import Person, callback_parts, edit, member_or_refuse, reply, who
 from handlers.menus import set_chat_menu
 from storage import Role
 
@@ -47,18 +47,7 @@ def _menu(context: BotContext, lang: str) -> list[list[tuple[str, str]]]:
 
 
 async def _member(update: Update, context: BotContext) -> Person | None:
-    person = await who(update, context)
-    if person is None:
-        return None
-    if person.member is None:
-        if update.callback_query:
-            await update.callback_query.answer(
-                context.prompts.label("members_only", person.lang), show_alert=True
-            )
-        else:
-            await reply(update, context, "settings_needs_member", person.lang)
-        return None
-    return person
+    return await member_or_refuse(update, context, "settings_needs_member")
 
 
 async def settings(update: Update, context: BotContext) -> None:

@@ -10,15 +10,15 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from handlers.common import Person, callback_parts, edit, new_nonce, reply, who
+from handlers.common import Person, edit, reply, who
+from handlers.compose import Compose
 from handlers.groups import send_to_team_group
 from handlers.signposting import crisis_note
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-AWAITING = "awaiting"
-AWAITING_SHARE = "share_text"
-PENDING = "share_pending"
 MAX_SHARE = 1000
+REFLECTION = Compose("share_text", "share_pending", "sh", "post", "share", MAX_SHARE)
+PENDING = REFLECTION.pending_key
 
 
 async def share(update: Update, context: BotContext) -> None:
@@ -36,65 +36,42 @@ async def share(update: Update, context: BotContext) -> None:
     if group is None or not group.active:
         await reply(update, context, "share_no_group", person.lang)
         return
-    context.user_data[AWAITING] = AWAITING_SHARE
-    context.user_data[PENDING] = {"nonce": new_nonce(), "text": ""}
+    REFLECTION.begin(context)
     await reply(update, context, "share_ask", person.lang, limit=MAX_SHARE)
 
 
 async def share_typed(update: Update, context: BotContext, person: Person) -> bool:
-    if context.user_data is None or context.user_data.get(AWAITING) != AWAITING_SHARE:
+    """The typed reflection: shown back exactly as it will be posted, with Post / Don't post."""
+    if person.member is None:
         return False
-    pending = context.user_data.get(PENDING)
-    message = update.effective_message
-    if pending is None or message is None or person.member is None:
-        context.user_data.pop(AWAITING, None)
-        return False
-    text = (message.text or "").strip()
-    if not text:
-        await reply(update, context, "share_words_only", person.lang)
-        return True
-    if len(text) > MAX_SHARE:
-        await reply(
-            update, context, "share_too_long", person.lang, limit=MAX_SHARE, length=len(text)
-        )
-        return True
+    taken = await REFLECTION.take(update, context, person)
+    if isinstance(taken, bool):
+        return taken
     team = context.config.team(person.member.team_id)
-    if team is not None and context.services.risk.matches(text):
+    if team is not None and context.services.risk.matches(taken["text"]):
         # Shared or not, the person hears about support first.
         await crisis_note(context, person, team)
-    context.user_data.pop(AWAITING, None)
-    pending["text"] = text
-    nonce = pending["nonce"]
     await reply(
         update,
         context,
         "share_preview",
         person.lang,
-        [
-            [
-                (context.prompts.label("post_it", person.lang), f"sh:post:{nonce}"),
-                (context.prompts.label("dont_post", person.lang), f"sh:drop:{nonce}"),
-            ]
-        ],
-        text=text,
+        REFLECTION.buttons(context, person.lang, taken, "post_it", "dont_post"),
+        text=taken["text"],
     )
     return True
 
 
 async def share_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parts = callback_parts(update)
     person = await who(update, context)
-    if query is None or parts is None or person is None or context.user_data is None:
+    if person is None or update.callback_query is None:
         return
-    _, action, nonce = parts
-    pending = context.user_data.get(PENDING)
-    if not pending or pending["nonce"] != nonce or not pending["text"]:
-        await query.answer(context.prompts.label("button_expired", person.lang))
+    pressed = await REFLECTION.pressed(update, context, person)
+    if pressed is None:
         return
-    context.user_data.pop(PENDING, None)
-    await query.answer()
-    if action == "drop":
+    confirmed, pending = pressed
+    await update.callback_query.answer()
+    if not confirmed:
         await edit(update, context, "share_dropped", person.lang)
         return
     team = context.config.team(person.member.team_id) if person.member else None
@@ -107,5 +84,5 @@ async def share_pressed(update: Update, context: BotContext) -> None:
 HANDLERS = [
     CommandHandler("share", share, filters=PRIVATE_MESSAGE),
     CallbackQueryHandler(share, pattern=r"^sh:start:now$"),
-    CallbackQueryHandler(share_pressed, pattern=r"^sh:(post|drop):[0-9a-f]{8}$"),
+    CallbackQueryHandler(share_pressed, pattern=REFLECTION.pattern),
 ]

@@ -140,6 +140,11 @@ class Repository:
         async with self._conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
+    async def _changed(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write; how many rows it changed."""
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            return cur.rowcount
+
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._conn.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
@@ -345,10 +350,12 @@ class Repository:
         if not ids:
             return False
         marks = ", ".join("?" for _ in ids)
-        async with self._conn.execute(
-            f"DELETE FROM invites WHERE id = ? AND team_id IN ({marks})", (invite_id, *ids)
-        ) as cur:
-            return cur.rowcount > 0
+        return (
+            await self._changed(
+                f"DELETE FROM invites WHERE id = ? AND team_id IN ({marks})", (invite_id, *ids)
+            )
+            > 0
+        )
 
     # --- retention -----------------------------------------------------------------------------
 
@@ -405,10 +412,7 @@ class Repository:
         )
 
     async def delete_progress(self, user_id: int) -> bool:
-        async with self._conn.execute(
-            "DELETE FROM checkin_progress WHERE user_id = ?", (user_id,)
-        ) as cur:
-            return cur.rowcount > 0
+        return await self._changed("DELETE FROM checkin_progress WHERE user_id = ?", (user_id,)) > 0
 
     async def idle_progress(self, idle_since: int) -> list[Progress]:
         """Unfinished check-ins untouched since `idle_since`: they have expired."""
@@ -466,12 +470,14 @@ class Repository:
 
     async def mark_contact_requested(self, checkin_id: int, user_id: int) -> bool:
         """Record the person's request once; False if it was already made (or not theirs)."""
-        async with self._conn.execute(
-            "UPDATE checkins SET contact_requested = 1 "
-            "WHERE id = ? AND user_id = ? AND contact_requested = 0",
-            (checkin_id, user_id),
-        ) as cur:
-            return cur.rowcount == 1
+        return (
+            await self._changed(
+                "UPDATE checkins SET contact_requested = 1 "
+                "WHERE id = ? AND user_id = ? AND contact_requested = 0",
+                (checkin_id, user_id),
+            )
+            == 1
+        )
 
     async def unmark_contact_requested(self, checkin_id: int) -> None:
         """Undo the mark when no coordinator could be reached, so the person can try again."""
@@ -497,8 +503,7 @@ class Repository:
         )
 
     async def delete_nudge(self, user_id: int) -> bool:
-        async with self._conn.execute("DELETE FROM nudges WHERE user_id = ?", (user_id,)) as cur:
-            return cur.rowcount > 0
+        return await self._changed("DELETE FROM nudges WHERE user_id = ?", (user_id,)) > 0
 
     async def due_nudges(self, now: int, limit: int = 500) -> list[tuple[Nudge, Member]]:
         """Nudges whose time has come, with their person, oldest first."""
@@ -516,11 +521,13 @@ class Repository:
 
     async def advance_nudge(self, user_id: int, due_at: int, next_due_at: int) -> bool:
         """Move a nudge on to its next time; False if another run already did (never twice)."""
-        async with self._conn.execute(
-            "UPDATE nudges SET next_due_at = ? WHERE user_id = ? AND next_due_at = ?",
-            (next_due_at, user_id, due_at),
-        ) as cur:
-            return cur.rowcount == 1
+        return (
+            await self._changed(
+                "UPDATE nudges SET next_due_at = ? WHERE user_id = ? AND next_due_at = ?",
+                (next_due_at, user_id, due_at),
+            )
+            == 1
+        )
 
     # --- team members ---------------------------------------------------------------------
 
@@ -558,8 +565,7 @@ class Repository:
             )
 
     async def unlink_group(self, chat_id: int) -> bool:
-        async with self._conn.execute("DELETE FROM groups WHERE chat_id = ?", (chat_id,)) as cur:
-            return cur.rowcount > 0
+        return await self._changed("DELETE FROM groups WHERE chat_id = ?", (chat_id,)) > 0
 
     async def get_group(self, chat_id: int) -> Group | None:
         row = await self._one(
@@ -581,10 +587,12 @@ class Repository:
 
     async def migrate_group(self, old_chat_id: int, new_chat_id: int) -> bool:
         """The group became a supergroup with a new id; everything tied to it follows."""
-        async with self._conn.execute(
-            "UPDATE groups SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
-        ) as cur:
-            return cur.rowcount > 0
+        return (
+            await self._changed(
+                "UPDATE groups SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+            > 0
+        )
 
     # --- supervision -----------------------------------------------------------------------
 
@@ -667,12 +675,14 @@ class Repository:
         self, series_id: int, due_at: int, session_at: int | None, reminder_at: int | None
     ) -> bool:
         """Move a series on to its next reminder; False if another run already did."""
-        async with self._conn.execute(
-            "UPDATE supervision_series SET next_session_at = ?, next_reminder_at = ? "
-            "WHERE id = ? AND next_reminder_at = ?",
-            (session_at, reminder_at, series_id, due_at),
-        ) as cur:
-            return cur.rowcount == 1
+        return (
+            await self._changed(
+                "UPDATE supervision_series SET next_session_at = ?, next_reminder_at = ? "
+                "WHERE id = ? AND next_reminder_at = ?",
+                (session_at, reminder_at, series_id, due_at),
+            )
+            == 1
+        )
 
     async def due_series(self, now: int, limit: int = 500) -> list[SupervisionSeries]:
         rows = await self._all(
@@ -759,10 +769,7 @@ class Repository:
         return WeeklyPrompt(*(row[i] for i in range(5))) if row else None
 
     async def delete_weekly_prompt(self, team_id: str) -> bool:
-        async with self._conn.execute(
-            "DELETE FROM weekly_prompts WHERE team_id = ?", (team_id,)
-        ) as cur:
-            return cur.rowcount > 0
+        return await self._changed("DELETE FROM weekly_prompts WHERE team_id = ?", (team_id,)) > 0
 
     async def due_weekly_prompts(self, now: int) -> list[WeeklyPrompt]:
         rows = await self._all(
@@ -775,9 +782,11 @@ class Repository:
     async def advance_weekly_prompt(
         self, team_id: str, due_at: int, next_due_at: int, rotation: int
     ) -> bool:
-        async with self._conn.execute(
-            "UPDATE weekly_prompts SET next_due_at = ?, rotation = ? "
-            "WHERE team_id = ? AND next_due_at = ?",
-            (next_due_at, rotation, team_id, due_at),
-        ) as cur:
-            return cur.rowcount == 1
+        return (
+            await self._changed(
+                "UPDATE weekly_prompts SET next_due_at = ?, rotation = ? "
+                "WHERE team_id = ? AND next_due_at = ?",
+                (next_due_at, rotation, team_id, due_at),
+            )
+            == 1
+        )
