@@ -246,3 +246,40 @@ async def test_locked_database_surfaces_as_operational_error(tmp_path: Path) -> 
     finally:
         await blocker.close()
         await repo.close()
+
+
+async def test_rsvp_counts_follow_changed_answers(repo: Repository) -> None:
+    series = await repo.add_series(
+        "north", "weekly", 1, 1, 840, "Europe/London", "2026-11-24", "", NOW
+    )
+    session = NOW + DAY
+    assert await repo.rsvp_counts(series, session) == (0, 0)
+    await repo.set_rsvp(series, session, "code-a", going=True)
+    await repo.set_rsvp(series, session, "code-b", going=True)
+    await repo.set_rsvp(series, session, "code-c", going=False)
+    assert await repo.rsvp_counts(series, session) == (2, 1)
+    await repo.set_rsvp(series, session, "code-a", going=False)  # a changed answer
+    assert await repo.rsvp_counts(series, session) == (1, 2)
+    assert await repo.rsvp_counts(series, session + 7 * DAY) == (0, 0), "per session"
+    assert (await repo.purge_past_sessions(session))["rsvps"] == 3
+    assert await repo.rsvp_counts(series, session) == (0, 0)
+
+
+async def test_due_series_query_finds_only_what_is_due_oldest_first(repo: Repository) -> None:
+    ids = []
+    for offset in (-600, 60, -30, 3600):
+        series = await repo.add_series(
+            "north", "weekly", 1, 1, 840, "Europe/London", "2026-11-24", "", NOW
+        )
+        await repo.set_series_next(series, NOW + offset + 3600, NOW + offset)
+        ids.append(series)
+    cancelled = await repo.add_series(
+        "north", "weekly", 2, 1, 840, "Europe/London", "2026-11-25", "", NOW
+    )
+    await repo.set_series_next(cancelled, None, None)  # nothing ahead: never due
+    due = await repo.due_series(NOW)
+    assert [s.id for s in due] == [ids[0], ids[2]]
+    # moving one on succeeds once; a second run that read the same row changes nothing
+    assert await repo.advance_series(ids[0], NOW - 600, NOW + DAY, NOW + DAY - 3600)
+    assert not await repo.advance_series(ids[0], NOW - 600, NOW + DAY, NOW + DAY - 3600)
+    assert [s.id for s in await repo.due_series(NOW)] == [ids[2]]
