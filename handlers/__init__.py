@@ -3,6 +3,7 @@ group wins, and lower groups run first."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Update
@@ -36,6 +37,7 @@ from handlers.common import CALLBACK_PATTERN
 
 GUARD_GROUP = -2
 PRE_FILTER_GROUP = -1
+log = logging.getLogger(__name__)
 
 
 def _malformed(data: object) -> bool:
@@ -94,10 +96,22 @@ TICK_SECONDS = 60
 async def tick(context: BotContext) -> None:
     """Once a minute: end idle check-ins and send due nudges. One job asks the database what
     is due, so thousands of schedules cost one query, and a restart needs no job rebuilding."""
-    await checkin.expire_idle(context)
-    await nudges.send_due_nudges(context)
-    await supervision.send_due_reminders(context)
-    await weekly_prompt.send_due_prompts(context)
+    steps = (
+        checkin.expire_idle,
+        nudges.send_due_nudges,
+        supervision.send_due_reminders,
+        weekly_prompt.send_due_prompts,
+        _purge_past_sessions,
+    )
+    for step in steps:
+        try:
+            await step(context)
+        except Exception:
+            # One part failing (a locked database, say) must not hold up the others.
+            log.exception("the periodic job's %s step failed", step.__name__)
+
+
+async def _purge_past_sessions(context: BotContext) -> None:
     await context.repo.purge_past_sessions(context.now_ts())
 
 

@@ -77,6 +77,11 @@ async def link(update: Update, context: BotContext) -> None:
     if not await is_group_admin(context, chat.id, person.user_id):
         await reply(update, context, "group_admins_only", person.lang)
         return
+    current = await context.repo.get_group(chat.id)
+    if current is not None and current.team_id not in person.team_ids:
+        # Another team's channel: its own coordinators unlink it first, nobody takes it over.
+        await reply(update, context, "group_other_team", person.lang)
+        return
     await context.repo.link_group(chat.id, team.id, context.now_ts())
     await reply(update, context, "group_linked", team.language, team_name=team.name)
 
@@ -176,6 +181,14 @@ async def send_to_team_group(
             chat_id = exc.new_chat_id
         except Forbidden:
             await context.repo.set_group_active(chat_id, False)
+            return None
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                await context.repo.set_group_active(chat_id, False)
+            log.warning("could not post to a team's group (%s)", type(exc).__name__)
+            return None
+        except TelegramError as exc:
+            log.warning("could not post to a team's group (%s)", type(exc).__name__)
             return None
     return None
 

@@ -17,6 +17,7 @@ from .harness import (
     STOP_WAIT,
     BotProcess,
     Emulator,
+    Group,
     Person,
     SetupError,
     check_node_setup,
@@ -48,13 +49,21 @@ def shim(emulator: Emulator) -> Iterator[BotApiShim]:
 
 @pytest.fixture
 def start_bot(shim: BotApiShim, tmp_path: Path) -> Iterator[Callable[..., BotProcess]]:
-    """Start `peer-reflect run` (optionally at another log level). At the end of the test each
-    bot still running gets SIGTERM and must exit with 0 within STOP_WAIT seconds, and its log
-    must hold no errors."""
+    """Start `peer-reflect run` (optionally at another log level, with more config such as a
+    `[supervision]` table). `start_bot(after=bot)` restarts: a new process on the stopped
+    bot's config and database. At the end of the test each bot still running gets SIGTERM and
+    must exit with 0 within STOP_WAIT seconds, and no bot's log may hold errors."""
     bots: list[BotProcess] = []
 
-    def start(log_level: str = "INFO") -> BotProcess:
-        bot = BotProcess(shim, tmp_path / f"bot{len(bots)}", log_level)
+    def start(
+        log_level: str = "INFO", extra_config: str = "", after: BotProcess | None = None
+    ) -> BotProcess:
+        workdir = tmp_path / f"bot{len(bots)}"
+        if after is None:
+            bot = BotProcess(shim, workdir, log_level, extra_config)
+        else:
+            assert not after.running, "stop the bot before starting its successor"
+            bot = after.successor(workdir)
         bots.append(bot)
         return bot.start()
 
@@ -86,6 +95,22 @@ def person(emulator: Emulator, shim: BotApiShim) -> Callable[..., Person]:
         return Person(emulator, shim, user_id, first_name, language_code)
 
     return make
+
+
+@pytest.fixture
+def group(shim: BotApiShim) -> Iterator[Callable[..., Group]]:
+    """Make a group chat the bot is in: group(chat_id, title). Statuses set for its members
+    with `shim.set_member_status` are forgotten when the test ends."""
+    groups: list[Group] = []
+
+    def make(chat_id: int, title: str, chat_type: str = "supergroup") -> Group:
+        made = Group(chat_id, title, chat_type)
+        groups.append(made)
+        return made
+
+    yield make
+    for made in groups:
+        shim.forget_member_statuses(made.chat_id)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -191,8 +191,9 @@ class Emulator:
 # --- the bot -----------------------------------------------------------------------------------
 
 
-def config_text(api_base_url: str, database: Path, log_level: str) -> str:
-    """A config shaped like config.example.toml, pointed at the shim and a private database."""
+def config_text(api_base_url: str, database: Path, log_level: str, extra: str = "") -> str:
+    """A config shaped like config.example.toml, pointed at the shim and a private database.
+    `extra` is more TOML (whole tables, such as `[supervision]`) put before the teams."""
     return f"""\
 [bot]
 database = {json.dumps(str(database))}
@@ -216,6 +217,7 @@ load = 7
 hard_shifts = 3
 hard_shift_days = 14
 
+{extra}
 [[teams]]
 id = "{TEAM_ID}"
 name = "{TEAM_NAME}"
@@ -246,12 +248,20 @@ how = "Ask for a supervision conversation"
 class BotProcess:
     """`python -m bot run` as its own process, polling the shim, logging to a file."""
 
-    def __init__(self, shim: BotApiShim, workdir: Path, log_level: str = "INFO") -> None:
+    def __init__(
+        self,
+        shim: BotApiShim,
+        workdir: Path,
+        log_level: str = "INFO",
+        extra_config: str = "",
+        database: Path | None = None,
+    ) -> None:
         self.shim = shim
         self.workdir = workdir
         self.log_level = log_level
+        self.extra_config = extra_config
         self.config_path = workdir / "config.toml"
-        self.database = workdir / "peer-reflect.sqlite3"
+        self.database = database or workdir / "peer-reflect.sqlite3"
         self.stderr_path = workdir / "bot-stderr.log"
         self.returncode: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -260,7 +270,8 @@ class BotProcess:
     def start(self) -> BotProcess:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text(
-            config_text(self.shim.base_url, self.database, self.log_level), encoding="utf-8"
+            config_text(self.shim.base_url, self.database, self.log_level, self.extra_config),
+            encoding="utf-8",
         )
         # Whatever an earlier bot left unread must not reach this one.
         self.shim.forget_updates(TOKEN)
@@ -296,6 +307,11 @@ class BotProcess:
             timeout=START_WAIT,
         )
         return self
+
+    def successor(self, workdir: Path) -> BotProcess:
+        """A new bot process (not started) with this one's config and database, as after a
+        restart; its own log goes to `workdir`."""
+        return BotProcess(self.shim, workdir, self.log_level, self.extra_config, self.database)
 
     @property
     def running(self) -> bool:
@@ -365,6 +381,10 @@ class BotMessage:
     def plain(self) -> str:
         return plain(self.text)
 
+    @property
+    def labels(self) -> list[str]:
+        return [label for label, _ in self.buttons]
+
     def button(self, label: str) -> str:
         """The callback data of the button with this label."""
         for text, data in self.buttons:
@@ -372,9 +392,49 @@ class BotMessage:
                 return data
         raise AssertionError(f"no button {label!r} under {self.plain!r}; buttons: {self.buttons}")
 
+    def after(self, edit: ApiCall) -> BotMessage:
+        """This message as a person sees it after the bot's edit (text and buttons replaced)."""
+        assert edit.message_id == self.message_id, (edit, self)
+        markup = edit.params.get("reply_markup")
+        markup = markup if isinstance(markup, dict) else None
+        return BotMessage(
+            message_id=self.message_id,
+            chat_id=self.chat_id,
+            text=str(edit.params.get("text", self.text)),
+            buttons=inline_buttons(markup),
+            date=self.date,
+            reply_markup=markup,
+        )
+
+
+def inline_buttons(markup: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """(label, callback data) of every inline button, row by row."""
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    return tuple((b["text"], b.get("callback_data", "")) for row in rows for b in row)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group chat with the bot in it. Everyone in it shares one inbox: the emulator hands
+    each of the bot's messages to the first client that asks for the chat."""
+
+    chat_id: int
+    title: str
+    type: str = "supergroup"
+    inbox: list[BotMessage] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        assert self.chat_id < 0, "group chat ids are negative"
+        assert self.type in ("group", "supergroup"), self.type
+
+    @property
+    def chat(self) -> dict[str, Any]:
+        return {"id": self.chat_id, "type": self.type, "title": self.title}
+
 
 class Person:
-    """Someone in a private chat with the bot, acting through the emulator's client endpoints."""
+    """Someone in a chat with the bot, acting through the emulator's client endpoints: their
+    private chat, or a group (see `in_group`)."""
 
     def __init__(
         self,
@@ -383,6 +443,7 @@ class Person:
         user_id: int,
         first_name: str,
         language_code: str = "en",
+        group: Group | None = None,
     ) -> None:
         self.emulator = emulator
         self.shim = shim
@@ -394,14 +455,32 @@ class Person:
             "first_name": first_name,
             "language_code": language_code,
         }
-        self.chat = {"id": user_id, "type": "private", "first_name": first_name}
-        self.inbox: list[BotMessage] = []
+        self.language_code = language_code
+        self.group = group
+        if group is None:
+            self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
+            self.inbox: list[BotMessage] = []
+        else:
+            self.chat = group.chat
+            self.inbox = group.inbox  # shared with everyone else in the group
         self._mark = 0  # inbox index where the replies to the latest action start
         self._calls_mark = 0
+        self._answers_mark = 0
         self._files_mark = 0
 
     def __repr__(self) -> str:
-        return f"Person({self.user_id}, {self.first_name!r})"
+        where = f" in {self.group.title!r}" if self.group else ""
+        return f"Person({self.user_id}, {self.first_name!r}{where})"
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.chat["id"])
+
+    def in_group(self, group: Group) -> Person:
+        """The same person, acting in a group chat."""
+        return Person(
+            self.emulator, self.shim, self.user_id, self.first_name, self.language_code, group
+        )
 
     # acting
 
@@ -409,21 +488,28 @@ class Person:
         self.receive()
         self._mark = len(self.inbox)
         self._calls_mark = len(self.shim.calls())
+        self._answers_mark = len(self.shim.calls("answerCallbackQuery"))
         self._files_mark = len(self.shim.files())
 
-    def say(self, text: str) -> None:
-        """Type a plain message."""
+    def say(self, text: str, reply_to: BotMessage | None = None) -> None:
+        """Type a plain message; with `reply_to`, as a reply to one of the bot's messages."""
         self._before_acting()
-        self.emulator.client(
-            "/sendMessage",
-            {
-                "botToken": TOKEN,
-                "from": self.user,
+        message: dict[str, Any] = {
+            "botToken": TOKEN,
+            "from": self.user,
+            "chat": self.chat,
+            "text": text,
+            "date": int(time.time()),
+        }
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                "message_id": reply_to.message_id,
+                "date": reply_to.date,
                 "chat": self.chat,
-                "text": text,
-                "date": int(time.time()),
-            },
-        )
+                "from": self.shim.bot_user,
+                "text": plain(reply_to.text),
+            }
+        self.emulator.client("/sendMessage", message)
 
     def command(self, text: str) -> None:
         """Send a command such as "/start abc", marked as a bot_command like Telegram does."""
@@ -464,20 +550,17 @@ class Person:
 
     def receive(self) -> list[BotMessage]:
         """Fetch the bot's messages to this chat that arrived since the last look."""
-        items = self.emulator.client("/getUpdates", {"token": TOKEN, "chatId": self.user_id})
+        items = self.emulator.client("/getUpdates", {"token": TOKEN, "chatId": self.chat_id})
         new = []
         for item in items or []:
             message = item.get("message", {})
             markup = message.get("reply_markup")
-            rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
             new.append(
                 BotMessage(
                     message_id=int(item["messageId"]),
                     chat_id=int(message["chat_id"]),
                     text=str(message.get("text", "")),
-                    buttons=tuple(
-                        (b["text"], b.get("callback_data", "")) for row in rows for b in row
-                    ),
+                    buttons=inline_buttons(markup if isinstance(markup, dict) else None),
                     date=int(item["time"]) // 1000,
                     reply_markup=markup if isinstance(markup, dict) else None,
                 )
@@ -515,7 +598,7 @@ class Person:
                 c
                 for c in self.shim.calls()[self._calls_mark :]
                 if c.method == "editMessageText"
-                and c.chat_id == self.user_id
+                and c.chat_id == self.chat_id
                 and c.message_id == message.message_id
             ]
 
@@ -528,11 +611,27 @@ class Person:
             timeout,
         )
 
+    def wait_for_answer(self, text: str, timeout: float = WAIT) -> ApiCall:
+        """The bot's answer to a button press (the small pop-up) showing `text`, after this
+        person's latest action."""
+
+        def answers() -> list[ApiCall]:
+            return self.shim.calls("answerCallbackQuery")[self._answers_mark :]
+
+        return wait_until(
+            lambda: next((c for c in answers() if text in str(c.params.get("text", ""))), None),
+            lambda: (
+                f"{self}'s button press to be answered with {text!r}; answers since the last "
+                f"action: {[c.params.get('text') for c in answers()]}"
+            ),
+            timeout,
+        )
+
     def wait_for_file(self, timeout: float = WAIT) -> SentFile:
         """The first file the bot sent to this chat since the latest action."""
         return wait_until(
             lambda: next(
-                (f for f in self.shim.files()[self._files_mark :] if f.chat_id == self.user_id),
+                (f for f in self.shim.files()[self._files_mark :] if f.chat_id == self.chat_id),
                 None,
             ),
             lambda: (

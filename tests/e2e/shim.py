@@ -12,7 +12,11 @@ and the shim forwards to the emulator, fixing what the emulator gets wrong or la
 * callback queries without `chat_instance`: added; `botToken` fields the emulator copies from
   the client's request into updates: removed (Telegram never sends them);
 * methods the emulator lacks (setMyCommands, sendDocument, getChatMember, ...): answered here.
-  Files sent with sendDocument / sendPhoto are recorded (see `BotApiShim.files`);
+  Files sent with sendDocument / sendPhoto are recorded (see `BotApiShim.files`). getChatMember
+  says "member" unless a test set another status (`BotApiShim.set_member_status`), and then
+  answers with every field Telegram sends for that status;
+* the emulator calls every chat a private chat with a first name "Bot": messages the bot sends
+  to a chat a person wrote in (a group, say) carry that chat as the person's update had it;
 * getUpdates: the emulator answers at once and forgets what it returned. The shim long-polls
   (re-asks every 50 ms until there is an update or `timeout` has passed) and keeps updates until
   the bot confirms them with `offset`, as Telegram does, so an update is never lost to a poll
@@ -70,6 +74,24 @@ EDIT_METHODS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMess
 FILE_METHODS = {"sendDocument": "document", "sendPhoto": "photo"}
 TEXT_KEYS = frozenset({"text", "caption", "description", "short_description", "name"})
 PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)/?$")
+# An administrator's rights, as getChatMember reports them for a group admin.
+ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+    "can_manage_topics": False,
+}
+MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "left", "kicked"})
 
 
 @dataclass(frozen=True)
@@ -294,6 +316,9 @@ class BotApiShim:
         self._calls: list[ApiCall] = []
         self._files: list[SentFile] = []
         self._errors: list[str] = []
+        self._chats: dict[int, dict[str, Any]] = {}  # chats seen in updates, by id
+        self._users: dict[int, dict[str, Any]] = {}  # people seen in updates, by id
+        self._member_status: dict[tuple[int, int], str] = {}
         self._next_message_id = LOCAL_MESSAGE_IDS
         self._closing = threading.Event()
         self.bot_user: dict[str, Any] = {
@@ -379,6 +404,23 @@ class BotApiShim:
             state.pending.clear()
         return dropped
 
+    def set_member_status(self, chat_id: int, user_id: int, status: str | None) -> None:
+        """What getChatMember answers for this person in this chat from now on ("creator",
+        "administrator", "member", ...); None goes back to the default, "member"."""
+        if status is not None and status not in MEMBER_STATUSES:
+            raise ValueError(f"not a chat member status: {status!r}")
+        with self._lock:
+            if status is None:
+                self._member_status.pop((chat_id, user_id), None)
+            else:
+                self._member_status[(chat_id, user_id)] = status
+
+    def forget_member_statuses(self, chat_id: int) -> None:
+        """Every status set for this chat goes back to the default."""
+        with self._lock:
+            for key in [k for k in self._member_status if k[0] == chat_id]:
+                del self._member_status[key]
+
     def record_error(self, text: str) -> None:
         with self._lock:
             self._errors.append(text)
@@ -421,12 +463,30 @@ class BotApiShim:
 
     def _fix_update(self, update: dict[str, Any]) -> dict[str, Any]:
         update = seconds_dates(without_key(update, "botToken"))
+        self._note_people(update)
         query = update.get("callback_query")
         if isinstance(query, dict):
             message = query.get("message")
             chat_id = message.get("chat", {}).get("id") if isinstance(message, dict) else None
             query.setdefault("chat_instance", f"e2e-{chat_id if chat_id is not None else 0}")
         return update
+
+    def _note_people(self, update: dict[str, Any]) -> None:
+        """Remember the chats and people an update shows, to describe them as it did."""
+        query = update.get("callback_query")
+        query = query if isinstance(query, dict) else {}
+        messages = [m for m in (update.get("message"), query.get("message")) if isinstance(m, dict)]
+        senders = [m.get("from") for m in messages] + [query.get("from")]
+        with self._lock:
+            for message in messages:
+                chat = message.get("chat")
+                if isinstance(chat, dict) and isinstance(chat.get("id"), int) and "type" in chat:
+                    self._chats[chat["id"]] = dict(chat)
+            for user in senders:
+                if not isinstance(user, dict) or not isinstance(user.get("id"), int):
+                    continue
+                if user["id"] != self.bot_user["id"]:
+                    self._users[user["id"]] = dict(user)
 
     def dispatch(
         self,
@@ -504,16 +564,23 @@ class BotApiShim:
 
     def _chat(self, chat_id: Any) -> dict[str, Any]:
         number = int(chat_id)
+        with self._lock:
+            known = self._chats.get(number)
+        if known is not None:
+            return dict(known)
         if number < 0:
             return {"id": number, "type": "group", "title": "Group"}
         return {"id": number, "type": "private", "first_name": "User"}
 
     def _clean_message(self, result: dict[str, Any]) -> dict[str, Any]:
         """The emulator answers sendMessage with the request's own fields mixed in."""
+        chat_id = result.get("chat_id")
+        with self._lock:
+            known = chat_id is not None and int(chat_id) in self._chats
         message: dict[str, Any] = {
             "message_id": result["message_id"],
             "date": result.get("date") or int(time.time()),
-            "chat": result.get("chat") or self._chat(result.get("chat_id")),
+            "chat": self._chat(chat_id) if known else result.get("chat") or self._chat(chat_id),
             "from": self.bot_user,
             "text": result.get("text", ""),
         }
@@ -598,11 +665,23 @@ class BotApiShim:
         if method == "getChat":
             return self._chat(params.get("chat_id", 0))
         if method == "getChatMember":
-            user_id = int(params.get("user_id", 0))
-            user = (
-                self.bot_user
-                if user_id == self.bot_user["id"]
-                else {"id": user_id, "is_bot": False, "first_name": "User"}
-            )
-            return {"status": "member", "user": user}
+            return self._chat_member(int(params.get("chat_id", 0)), int(params.get("user_id", 0)))
         return None
+
+    def _chat_member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        """A ChatMember with the fields Telegram sends for its status."""
+        with self._lock:
+            status = self._member_status.get((chat_id, user_id), "member")
+            seen = self._users.get(user_id)
+        if user_id == self.bot_user["id"]:
+            user = dict(self.bot_user)
+        else:
+            user = dict(seen or {"id": user_id, "is_bot": False, "first_name": "User"})
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member.update(is_anonymous=False)
+        elif status == "administrator":
+            member.update(ADMIN_RIGHTS)
+        elif status == "kicked":
+            member.update(until_date=0)
+        return member

@@ -526,3 +526,35 @@ async def test_export_after_team_features_still_valid_json(bot: Harness) -> None
     document = next(c for c in await bot.send(MEMBER, "/export") if c.method == "sendDocument")
     data = json.loads(next(iter(document.files.values()))[1])
     assert data["member"]["telegram_user_id"] == MEMBER
+
+
+async def test_another_teams_coordinator_cannot_take_over_a_linked_group(bot: Harness) -> None:
+    await link(bot)
+    bot.api.chat_members[(GROUP, SECOND_COORDINATOR)] = "administrator"
+    calls = await bot.send(SECOND_COORDINATOR, "/link", chat_id=GROUP)
+    assert "This group belongs to a team you don't coordinate." in texts(calls)
+    assert groups(bot) == [(GROUP, "north", 1)]
+
+
+async def test_a_group_that_is_gone_does_not_stop_the_other_reminders(bot: Harness) -> None:
+    await scheduled(bot)
+    bot.api.fail("sendMessage", GROUP, 400, "Bad Request: chat not found")
+    bot.clock.advance(hours=19, minutes=30)
+    assert await due(bot) == []
+    assert groups(bot) == [(GROUP, "north", 0)]
+    assert bot.take_errors() == []
+
+
+async def test_one_failing_part_of_the_tick_does_not_block_the_rest(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await scheduled(bot)
+
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError("nudges broke")
+
+    monkeypatch.setattr("handlers.nudges.send_due_nudges", broken)
+    bot.clock.advance(hours=19, minutes=30)
+    bot.api.clear()
+    await tick(BotContext(bot.app))
+    assert len(bot.api.sent(GROUP)) == 1, "reminders still went out"
