@@ -24,7 +24,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import Team
 from bot.context import BotContext
-from handlers.common import Buttons, Person, callback_parts, edit, new_nonce, reply, send, who
+from handlers.common import (
+    Buttons,
+    Person,
+    callback_parts,
+    clear_waiting,
+    edit,
+    new_nonce,
+    reply,
+    send,
+    who,
+)
 from handlers.signposting import (
     HARD_FLAGS,
     send_crisis_resources,
@@ -134,6 +144,8 @@ async def start_checkin(update: Update, context: BotContext) -> None:
         await reply(update, context, "checkin_needs_member", person.lang)
         return
     script = script_for(context, team)
+    # The check-in takes the person's next words: any other prompt left open is dropped.
+    clear_waiting(context)
     progress = await _fresh_progress(update, context, person)
     if progress is not None and progress.script == script.name:
         if progress.paused:
@@ -257,8 +269,11 @@ async def skip_command(update: Update, context: BotContext) -> None:
         return
     team = _team(context, person)
     progress = await _fresh_progress(update, context, person) if team else None
-    if team is None or progress is None or progress.paused:
+    if team is None or progress is None:
         await reply(update, context, "checkin_nothing_to_skip", person.lang)
+        return
+    if progress.paused:
+        await send_crisis_resources(context, person, team, progress.nonce, again=True)
         return
     script = script_for(context, team)
     if not script.steps[progress.step].optional:
@@ -341,9 +356,18 @@ async def after_risk(update: Update, context: BotContext) -> None:
         await reply(update, context, "checkin_stopped_after_risk", person.lang)
         return
     script = script_for(context, team)
-    resumed = _replace(progress, paused=False, updated_at=context.now_ts())
-    await reply(update, context, "checkin_carry_on", person.lang, denied=action == "deny")
-    await advance(context, person, team, script, resumed, {})
+    denied = action == "deny"
+    # A denial is believed: the flag goes (the resources stay in the chat regardless).
+    flags = progress.flags - {RISK} if denied else progress.flags
+    resumed = _replace(progress, paused=False, flags=flags, updated_at=context.now_ts())
+    await reply(update, context, "checkin_carry_on", person.lang, denied=denied)
+    if script.steps[progress.step].kind == "text":
+        # The words were the answer to this step: move on.
+        await advance(context, person, team, script, resumed, {})
+        return
+    # Typed where a button was expected: that question still needs its answer.
+    await context.repo.save_progress(resumed)
+    await ask(context, person.chat_id, person.lang, script, resumed)
 
 
 async def advance(

@@ -80,6 +80,45 @@ async def member_or_refuse(update: Update, context: BotContext, refusal: str) ->
     return person
 
 
+AWAITING = "awaiting"
+# A prompt waiting for typed words ("send me your time zone") lapses after this long, so a
+# forgotten one never swallows a message days later.
+AWAITING_SECONDS = 30 * 60
+# Everything that waits for the person's next words or press, in memory only.
+WAITING_KEYS = (AWAITING, "agenda_pending", "share_pending", "broadcast_pending", "nudge_draft")
+
+
+def start_waiting(context: BotContext, what: str) -> None:
+    """The next typed message is for `what` (for the next half hour)."""
+    assert context.user_data is not None
+    context.user_data[AWAITING] = {"what": what, "since": context.now_ts()}
+
+
+def waiting_for(context: BotContext, what: str) -> bool:
+    """Whether the person's next words are for `what`; a lapsed wait is dropped."""
+    if context.user_data is None:
+        return False
+    wait = context.user_data.get(AWAITING)
+    if not isinstance(wait, dict) or wait.get("what") != what:
+        return False
+    if context.now_ts() - int(wait.get("since", 0)) > AWAITING_SECONDS:
+        context.user_data.pop(AWAITING, None)
+        return False
+    return True
+
+
+def stop_waiting(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
+
+
+def clear_waiting(context: BotContext) -> None:
+    """Forget every open prompt: a new check-in takes the person's next words."""
+    if context.user_data is not None:
+        for key in WAITING_KEYS:
+            context.user_data.pop(key, None)
+
+
 def keyboard(buttons: Buttons) -> InlineKeyboardMarkup:
     """Rows of (label, callback data) as an inline keyboard."""
     for row in buttons:

@@ -13,9 +13,16 @@ from typing import Any
 from telegram import Update
 
 from bot.context import BotContext
-from handlers.common import Buttons, Person, callback_parts, new_nonce, reply
-
-AWAITING = "awaiting"
+from handlers.common import (
+    Buttons,
+    Person,
+    callback_parts,
+    new_nonce,
+    reply,
+    start_waiting,
+    stop_waiting,
+    waiting_for,
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class Compose:
     def begin(self, context: BotContext, **data: Any) -> None:
         """Wait for the person's words; `data` travels with them to the confirmation."""
         assert context.user_data is not None
-        context.user_data[AWAITING] = self.awaiting
+        start_waiting(context, self.awaiting)
         context.user_data[self.pending_key] = {"nonce": new_nonce(), "text": "", **data}
 
     async def take(
@@ -40,12 +47,12 @@ class Compose:
         """The typed words. False: not waiting for them (another feature's message). True:
         answered already (not words, or too long). A dict: the pending item, words in "text",
         ready to be shown back."""
-        if context.user_data is None or context.user_data.get(AWAITING) != self.awaiting:
+        if context.user_data is None or not waiting_for(context, self.awaiting):
             return False
         pending = context.user_data.get(self.pending_key)
         message = update.effective_message
         if pending is None or message is None:
-            context.user_data.pop(AWAITING, None)
+            stop_waiting(context)
             return False
         raw = message.text or ""
         text = " ".join(raw.split()) if self.collapse_spaces else raw.strip()
@@ -62,7 +69,7 @@ class Compose:
                 length=len(text),
             )
             return True
-        context.user_data.pop(AWAITING, None)
+        stop_waiting(context)
         pending["text"] = text
         return dict(pending)
 

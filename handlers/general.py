@@ -7,10 +7,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import BotContext
 from handlers import agenda, broadcast, checkin, nudges, sharing, supervision
-from handlers.common import reply, who
+from handlers.common import AWAITING, reply, who
 from handlers.onboarding import PENDING_CONSENT, reask_consent
 from handlers.privacy import PENDING_FORGET
-from handlers.settings import AWAITING, timezone_typed
+from handlers.settings import timezone_typed
+from handlers.signposting import crisis_note
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 # Everything /cancel stops. Later features add their own keys here.
@@ -58,6 +59,17 @@ async def private_message(update: Update, context: BotContext) -> None:
         return
     if await reask_consent(update, context, person):
         return
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    command = bool(message and message.text and message.text.startswith("/"))
+    if person.member is not None and text and not command and context.services.risk.matches(text):
+        # Risk wording is heard first, whatever prompt happens to be open: inside a check-in
+        # it pauses it with the crisis resources; anywhere else they come before anything else.
+        if await checkin.handle_message(update, context, person):
+            return
+        team = context.config.team(person.member.team_id)
+        if team is not None:
+            await crisis_note(context, person, team)
     if await timezone_typed(update, context):
         return
     if person.member is not None and await nudges.time_typed(update, context, person):
@@ -70,13 +82,16 @@ async def private_message(update: Update, context: BotContext) -> None:
         return
     if person.is_coordinator and await supervision.draft_typed(update, context):
         return
-    if person.member is not None and await checkin.handle_message(update, context, person):
+    if (
+        person.member is not None
+        and not command
+        and await checkin.handle_message(update, context, person)
+    ):
         return
     if person.member is None and not person.is_coordinator:
         await reply(update, context, "welcome_stranger", person.lang)
         return
-    message = update.effective_message
-    if message is not None and message.text and message.text.startswith("/"):
+    if command:
         await reply(update, context, "unknown_command", person.lang)
     else:
         await reply(update, context, "not_understood", person.lang)

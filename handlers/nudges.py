@@ -29,6 +29,9 @@ from handlers.common import (
     new_nonce,
     reply,
     send,
+    start_waiting,
+    stop_waiting,
+    waiting_for,
 )
 from storage import Member, Nudge
 
@@ -36,7 +39,6 @@ log = logging.getLogger(__name__)
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 DRAFT = "nudge_draft"
-AWAITING = "awaiting"
 AWAITING_NUDGE_TIME = "nudge_time"
 QUICK_TIMES = (16 * 60, 17 * 60, 18 * 60, 19 * 60, 20 * 60, 21 * 60, 22 * 60)
 # No nudge within this long after a finished check-in: it would only nag.
@@ -227,7 +229,7 @@ async def panel_pressed(update: Update, context: BotContext) -> None:
     elif action == "at" and value.isdigit() and int(value) in QUICK_TIMES:
         draft["minute"] = int(value)
     elif action == "other":
-        context.user_data[AWAITING] = AWAITING_NUDGE_TIME
+        start_waiting(context, AWAITING_NUDGE_TIME)
         await query.answer()
         await reply(update, context, "nudge_time_ask", person.lang)
         return
@@ -255,18 +257,18 @@ async def panel_pressed(update: Update, context: BotContext) -> None:
 
 async def time_typed(update: Update, context: BotContext, person: Person) -> bool:
     """The typed time after *Other time*. True if the message was taken as one."""
-    if context.user_data is None or context.user_data.get(AWAITING) != AWAITING_NUDGE_TIME:
+    if context.user_data is None or not waiting_for(context, AWAITING_NUDGE_TIME):
         return False
     message = update.effective_message
     draft = context.user_data.get(DRAFT)
     if message is None or draft is None:
-        context.user_data.pop(AWAITING, None)
+        stop_waiting(context)
         return False
     minute = parse_time(message.text or "")
     if minute is None:
         await reply(update, context, "nudge_time_invalid", person.lang)
         return True
-    context.user_data.pop(AWAITING, None)
+    stop_waiting(context)
     draft["minute"] = minute
     await _show_panel(update, context, person, draft, new=True)
     return True

@@ -10,12 +10,21 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from handlers import nudges
-from handlers.common import Person, callback_parts, edit, member_or_refuse, reply, who
+from handlers.common import (
+    Person,
+    callback_parts,
+    edit,
+    member_or_refuse,
+    reply,
+    start_waiting,
+    stop_waiting,
+    waiting_for,
+    who,
+)
 from handlers.menus import set_chat_menu
 from storage import Role
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-AWAITING = "awaiting"
 AWAITING_TIMEZONE = "timezone"
 _MAX_TZ_LENGTH = 64
 
@@ -110,8 +119,7 @@ async def _set_timezone(update: Update, context: BotContext, person: Person, tex
         return
     await context.repo.set_timezone(person.user_id, zone)
     await nudges.reschedule(context, person.user_id, zone)
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
+    stop_waiting(context)
     await reply(update, context, "settings_timezone_set", person.lang, timezone=zone)
 
 
@@ -142,7 +150,7 @@ async def settings_pressed(update: Update, context: BotContext) -> None:
     elif action == "lg":
         await _set_language(update, context, person, argument)
     elif action == "tz":
-        context.user_data[AWAITING] = AWAITING_TIMEZONE
+        start_waiting(context, AWAITING_TIMEZONE)
         team = context.config.team(person.member.team_id)
         await edit(
             update,
@@ -156,12 +164,12 @@ async def settings_pressed(update: Update, context: BotContext) -> None:
 
 async def timezone_typed(update: Update, context: BotContext) -> bool:
     """Take the next text as a time zone if /settings asked for one. True if it did."""
-    if context.user_data is None or context.user_data.get(AWAITING) != AWAITING_TIMEZONE:
+    if context.user_data is None or not waiting_for(context, AWAITING_TIMEZONE):
         return False
     person = await who(update, context)
     message = update.effective_message
     if person is None or person.member is None or message is None:
-        context.user_data.pop(AWAITING, None)
+        stop_waiting(context)
         return False
     if not message.text:
         await reply(update, context, "settings_timezone_invalid", person.lang)

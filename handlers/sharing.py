@@ -13,7 +13,6 @@ from bot.context import BotContext
 from handlers.common import Person, edit, reply, who
 from handlers.compose import Compose
 from handlers.groups import send_to_team_group
-from handlers.signposting import crisis_note
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 MAX_SHARE = 1000
@@ -47,10 +46,6 @@ async def share_typed(update: Update, context: BotContext, person: Person) -> bo
     taken = await REFLECTION.take(update, context, person)
     if isinstance(taken, bool):
         return taken
-    team = context.config.team(person.member.team_id)
-    if team is not None and context.services.risk.matches(taken["text"]):
-        # Shared or not, the person hears about support first.
-        await crisis_note(context, person, team)
     await reply(
         update,
         context,

@@ -7,6 +7,7 @@ half-written.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -113,6 +114,10 @@ class Repository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        # One connection serves handlers, the periodic job and background broadcasts, which
+        # run interleaved: the lock keeps a transaction's statements together, so one task's
+        # write never lands inside (or is rolled back with) another task's transaction.
+        self._lock = asyncio.Lock()
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -125,28 +130,36 @@ class Repository:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """All or nothing: an error rolls back every statement made inside."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            # A failing rollback means SQLite already rolled back on its own.
-            with contextlib.suppress(sqlite3.Error):
-                await self._conn.execute("ROLLBACK")
-            raise
-        else:
-            await self._conn.execute("COMMIT")
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                # A failing rollback means SQLite already rolled back on its own.
+                with contextlib.suppress(sqlite3.Error):
+                    await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cur:
+        async with self._lock, self._conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
     async def _changed(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write; how many rows it changed."""
-        async with self._conn.execute(sql, tuple(params)) as cur:
+        async with self._lock, self._conn.execute(sql, tuple(params)) as cur:
             return cur.rowcount
 
+    async def _insert(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one insert; the new row's id."""
+        async with self._lock, self._conn.execute(sql, tuple(params)) as cur:
+            row_id = cur.lastrowid
+        assert row_id is not None
+        return row_id
+
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cur:
+        async with self._lock, self._conn.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
     # --- members -------------------------------------------------------------------------------
@@ -210,29 +223,27 @@ class Repository:
     async def touch_member(self, user_id: int, now: int) -> None:
         """Record that the person used the bot, which keeps their data from inactivity purge
         and marks them reachable again if they had blocked the bot and came back."""
-        await self._conn.execute(
+        await self._changed(
             "UPDATE members SET last_seen_at = ?, active = 1 WHERE user_id = ?", (now, user_id)
         )
 
     async def set_role(self, user_id: int, role: Role) -> None:
         """Follow the config: a person added to or removed from a team's coordinators."""
-        await self._conn.execute(
-            "UPDATE members SET role = ? WHERE user_id = ?", (role.value, user_id)
-        )
+        await self._changed("UPDATE members SET role = ? WHERE user_id = ?", (role.value, user_id))
 
     async def set_language(self, user_id: int, language: str) -> None:
-        await self._conn.execute(
+        await self._changed(
             "UPDATE members SET language = ? WHERE user_id = ?", (language, user_id)
         )
 
     async def set_timezone(self, user_id: int, timezone: str) -> None:
-        await self._conn.execute(
+        await self._changed(
             "UPDATE members SET timezone = ? WHERE user_id = ?", (timezone, user_id)
         )
 
     async def mark_inactive(self, user_id: int) -> None:
         """The person blocked the bot: keep their data, stop messaging them."""
-        await self._conn.execute("UPDATE members SET active = 0 WHERE user_id = ?", (user_id,))
+        await self._changed("UPDATE members SET active = 0 WHERE user_id = ?", (user_id,))
 
     async def forget_member(self, user_id: int) -> bool:
         """Erase every row about the person; False when there was nothing to erase."""
@@ -309,13 +320,11 @@ class Repository:
         self, code_hash: str, team_id: str, expires_at: int, uses: int, now: int
     ) -> Invite:
         """Store a new invite's hash; the code itself is shown once and never kept."""
-        async with self._conn.execute(
+        invite_id = await self._insert(
             "INSERT INTO invites (code_hash, team_id, expires_at, uses_left, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (code_hash, team_id, expires_at, uses, now),
-        ) as cur:
-            invite_id = cur.lastrowid
-        assert invite_id is not None
+        )
         return Invite(invite_id, team_id, expires_at, uses, now)
 
     async def find_usable_invite(self, code_hash: str, now: int) -> Invite | None:
@@ -391,7 +400,7 @@ class Repository:
 
     async def save_progress(self, p: Progress) -> None:
         """Write where the person is, before the next question is sent."""
-        await self._conn.execute(
+        await self._changed(
             "INSERT INTO checkin_progress (user_id, script, step, answers, flags, nonce, paused, "
             "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET script = excluded.script, step = excluded.step, "
@@ -481,9 +490,7 @@ class Repository:
 
     async def unmark_contact_requested(self, checkin_id: int) -> None:
         """Undo the mark when no coordinator could be reached, so the person can try again."""
-        await self._conn.execute(
-            "UPDATE checkins SET contact_requested = 0 WHERE id = ?", (checkin_id,)
-        )
+        await self._changed("UPDATE checkins SET contact_requested = 0 WHERE id = ?", (checkin_id,))
 
     # --- nudges --------------------------------------------------------------------------------
 
@@ -495,7 +502,7 @@ class Repository:
         return Nudge(row[0], row[1], row[2], row[3]) if row else None
 
     async def set_nudge(self, nudge: Nudge) -> None:
-        await self._conn.execute(
+        await self._changed(
             "INSERT INTO nudges (user_id, weekdays, minute, next_due_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET weekdays = excluded.weekdays, "
             "minute = excluded.minute, next_due_at = excluded.next_due_at",
@@ -581,7 +588,7 @@ class Repository:
 
     async def set_group_active(self, chat_id: int, active: bool) -> None:
         """The bot left (or came back to) the group: schedules stay, sending pauses."""
-        await self._conn.execute(
+        await self._changed(
             "UPDATE groups SET active = ? WHERE chat_id = ?", (int(active), chat_id)
         )
 
@@ -608,13 +615,11 @@ class Repository:
         place: str,
         now: int,
     ) -> int:
-        async with self._conn.execute(
+        series_id = await self._insert(
             "INSERT INTO supervision_series (team_id, frequency, weekday, week_of_month, minute, "
             "timezone, first_date, place, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (team_id, frequency, weekday, week_of_month, minute, timezone, first_date, place, now),
-        ) as cur:
-            series_id = cur.lastrowid
-        assert series_id is not None
+        )
         return series_id
 
     async def update_series(
@@ -628,7 +633,7 @@ class Repository:
         first_date: str,
         place: str,
     ) -> None:
-        await self._conn.execute(
+        await self._changed(
             "UPDATE supervision_series SET frequency = ?, weekday = ?, week_of_month = ?, "
             "minute = ?, timezone = ?, first_date = ?, place = ? WHERE id = ?",
             (frequency, weekday, week_of_month, minute, timezone, first_date, place, series_id),
@@ -666,7 +671,7 @@ class Repository:
     async def set_series_next(
         self, series_id: int, session_at: int | None, reminder_at: int | None
     ) -> None:
-        await self._conn.execute(
+        await self._changed(
             "UPDATE supervision_series SET next_session_at = ?, next_reminder_at = ? WHERE id = ?",
             (session_at, reminder_at, series_id),
         )
@@ -694,7 +699,7 @@ class Repository:
         return [_series(r) for r in rows]
 
     async def add_skip(self, series_id: int, day: str) -> None:
-        await self._conn.execute(
+        await self._changed(
             "INSERT OR IGNORE INTO supervision_skips (series_id, day) VALUES (?, ?)",
             (series_id, day),
         )
@@ -707,7 +712,7 @@ class Repository:
 
     async def set_rsvp(self, series_id: int, session_at: int, voter: str, going: bool) -> None:
         """One answer per person per session; a new answer replaces the old one."""
-        await self._conn.execute(
+        await self._changed(
             "INSERT INTO rsvps (series_id, session_at, voter, going) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (series_id, session_at, voter) DO UPDATE SET going = excluded.going",
             (series_id, session_at, voter, int(going)),
@@ -723,12 +728,10 @@ class Repository:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def add_topic(self, team_id: str, session_at: int, topic: str, now: int) -> int:
-        async with self._conn.execute(
+        topic_id = await self._insert(
             "INSERT INTO agenda_topics (team_id, session_at, topic, added_at) VALUES (?, ?, ?, ?)",
             (team_id, session_at, topic, now),
-        ) as cur:
-            topic_id = cur.lastrowid
-        assert topic_id is not None
+        )
         return topic_id
 
     async def topics(self, team_id: str, session_at: int) -> list[str]:
@@ -752,7 +755,7 @@ class Repository:
     # --- weekly prompts ----------------------------------------------------------------------
 
     async def set_weekly_prompt(self, prompt: WeeklyPrompt) -> None:
-        await self._conn.execute(
+        await self._changed(
             "INSERT INTO weekly_prompts (team_id, weekday, minute, next_due_at, rotation) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET "
             "weekday = excluded.weekday, minute = excluded.minute, "
