@@ -64,12 +64,17 @@ def team_figures(
             by_week[start].append(e)
             chosen.append(e)
     rows = []
+    shown: list[Entry] = []
     for start, items in sorted(by_week.items()):
         who = len({e.person for e in items})
         if 0 < who < k:  # withheld: not even the count is shown
             rows.append(Week(start, 0, 0, 0, withheld=True))
         else:
             rows.append(Week(start, len(items), who, sum(1 for e in items if e.flagged)))
+            shown.extend(items)
+    # Totals, shares and the distribution come from shown weeks only: otherwise a withheld
+    # week could be worked out by subtracting the shown ones from the total.
+    chosen = shown
     people = len({e.person for e in chosen})
     enough = people >= k
     loads = [e.load for e in chosen if e.load is not None]

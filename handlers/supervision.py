@@ -441,10 +441,15 @@ async def _save(
 
 
 async def _teams_for(person: Person, context: BotContext, chat_id: int) -> list[Team]:
+    """Whose sessions to show: a group's own team, or in a private chat the person's teams.
+    A group that is not a team's channel gets nothing: a schedule and its video link are not
+    for any group a member happens to be in."""
     group = await context.repo.get_group(chat_id)
     if group is not None:
         team = context.config.team(group.team_id)
         return [team] if team else []
+    if chat_id < 0:
+        return []
     if person.coordinates:
         return list(person.coordinates)
     if person.member is not None:

@@ -488,7 +488,7 @@ async def test_team_figures_are_withheld_below_five_people(bot: Harness) -> None
         await bot.join(MEMBER + user)
         await Walk(bot, MEMBER + user).all(load="8")
     calls = await bot.send(COORDINATOR, "/team")
-    assert "fewer than 5 people have checked in" in texts(calls)
+    assert "in none of the last 8 weeks did 5 or more people check in" in texts(calls)
     assert not [c for c in calls if c.method == "sendPhoto"]
 
 
@@ -517,7 +517,7 @@ async def test_second_team_coordinator_sees_only_their_team(bot: Harness) -> Non
         await Walk(bot, MEMBER + user).all()
     calls = await bot.send(SECOND_COORDINATOR, "/team")
     assert "South peer team" in texts(calls)
-    assert "weniger als 5" in texts(calls) or "fewer than 5" in texts(calls)
+    assert "in none of the last 8 weeks did 5 or more people check in" in texts(calls)
 
 
 async def test_export_after_team_features_still_valid_json(bot: Harness) -> None:
@@ -558,3 +558,10 @@ async def test_one_failing_part_of_the_tick_does_not_block_the_rest(
     bot.api.clear()
     await tick(BotContext(bot.app))
     assert len(bot.api.sent(GROUP)) == 1, "reminders still went out"
+
+
+async def test_sessions_in_a_group_that_is_not_the_teams_stay_silent(bot: Harness) -> None:
+    await scheduled(bot)
+    await bot.join(MEMBER)
+    assert await bot.send(MEMBER, "/sessions", chat_id=NEW_GROUP) == []
+    assert await bot.send(COORDINATOR, "/sessions", chat_id=NEW_GROUP) == []

@@ -188,9 +188,23 @@ def test_five_people_show_figures_and_a_thin_week_is_withheld() -> None:
     assert by_start[date(2026, 11, 9)].withheld
     assert by_start[date(2026, 11, 9)].checkins == 0
     assert figures.withheld_weeks == 1
-    assert figures.flagged_share == pytest.approx(5 / 13)
+    # totals leave the withheld week out, so it cannot be worked out by subtraction
+    assert figures.checkins == 10
+    assert figures.flagged_share == pytest.approx(5 / 10)
     assert figures.loads is not None
-    assert sum(figures.loads) == 13
+    assert sum(figures.loads) == 10
+
+
+def test_a_lone_persons_week_cannot_be_subtracted_out() -> None:
+    data = entries(5, 1, utc(2026, 11, 16, 12))  # last week: 5 people, loads 3-7
+    lone = Entry(99, int(utc(2026, 11, 23, 12).timestamp()), 10, True)  # this week: one person
+    figures = team_figures([*data, lone], TODAY, ZONE)
+    assert figures.weeks[-1].withheld
+    assert figures.checkins == 5
+    assert figures.people == 5
+    assert figures.loads is not None
+    assert figures.loads[10] == 0
+    assert figures.flagged_share == 0
 
 
 def test_only_the_last_eight_weeks_count() -> None:
