@@ -20,6 +20,7 @@ from handlers.menus import set_coordinator_menus, set_default_menus
 from prompts import Prompts
 from prompts.risk import RiskMatcher
 from storage import Repository, connect
+from storage.keys import load_or_create_key
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ async def _post_init(app: PeerApp) -> None:
     services = services_of(app)
     if services.repo is None:
         services.repo = Repository(await connect(services.config.database))
+    if not services.code_key:
+        services.code_key = load_or_create_key(services.config.database)
     jobs.schedule(app)
     handlers.schedule_jobs(app)
     await set_default_menus(app.bot, services.prompts)

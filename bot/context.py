@@ -32,6 +32,8 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     repo: Repository | None = None
     scripts: dict[str, Script] = field(default_factory=dict)
+    # The key for one-way RSVP codes, from its own file beside the database (post_init).
+    code_key: bytes = b""
     risk: RiskMatcher = field(default_factory=lambda: RiskMatcher(()))
     # Waiting out Telegram's 429s; tests swap it for one that records instead of waiting.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep

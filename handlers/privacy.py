@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import BotContext
 from handlers.common import callback_parts, edit, new_nonce, reply, who
 from handlers.menus import clear_chat_menu
+from handlers.supervision import forget_answers
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 PENDING_FORGET = "pending_forget"
@@ -140,6 +141,8 @@ async def forget_pressed(update: Update, context: BotContext) -> None:
     if action == "no":
         await edit(update, context, "forget_cancelled", person.lang)
         return
+    if person.member is not None:
+        await forget_answers(context, person.member.team_id, person.user_id)
     erased = await context.repo.forget_member(person.user_id)
     context.user_data.clear()
     await edit(

@@ -588,11 +588,22 @@ async def manage_pressed(update: Update, context: BotContext) -> None:
 # --- reminders and RSVPs -----------------------------------------------------------------------
 
 
-def voter_code(token: str, series_id: int, session_at: int, user_id: int) -> str:
+def voter_code(key: bytes, series_id: int, session_at: int, user_id: int) -> str:
     """A one-way code for "this person, this session": lets them change their answer, tells no
-    one (the database included) who they are."""
+    one with the database alone who they are (the key lives in its own file)."""
     message = f"{series_id}:{session_at}:{user_id}".encode()
-    return hmac.new(token.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+async def forget_answers(context: BotContext, team_id: str, user_id: int) -> int:
+    """Remove a person's answers to the team's upcoming sessions (for /forget)."""
+    removed = 0
+    for s in await context.repo.series_for_team(team_id):
+        for moment in await upcoming(context, s, 4):
+            at = int(moment.timestamp())
+            code = voter_code(context.services.code_key, s.id, at, user_id)
+            removed += await context.repo.delete_rsvp(s.id, at, code)
+    return removed
 
 
 async def _reminder_values(
@@ -684,12 +695,14 @@ async def rsvp_pressed(update: Update, context: BotContext) -> None:
     s = await context.repo.get_series(int(series_text)) if series_text.isdigit() else None
     session_at = int(session_text) if session_text.isdigit() else 0
     team = context.config.team(s.team_id) if s else None
-    if s is None or team is None or session_at <= context.now_ts():
+    # Only a session this series really has coming up: a forged or stale button stores nothing.
+    coming = {int(m.timestamp()) for m in await upcoming(context, s, 4)} if s else set()
+    if s is None or team is None or session_at not in coming:
         await query.answer(context.prompts.label("session_gone", lang))
         return
     going = action == "yes"
     await context.repo.set_rsvp(
-        s.id, session_at, voter_code(context.bot.token, s.id, session_at, user.id), going
+        s.id, session_at, voter_code(context.services.code_key, s.id, session_at, user.id), going
     )
     await query.answer(
         context.prompts.label("rsvp_going" if going else "rsvp_not_going", team.language)

@@ -718,6 +718,12 @@ class Repository:
             (series_id, session_at, voter, int(going)),
         )
 
+    async def delete_rsvp(self, series_id: int, session_at: int, voter: str) -> int:
+        return await self._changed(
+            "DELETE FROM rsvps WHERE series_id = ? AND session_at = ? AND voter = ?",
+            (series_id, session_at, voter),
+        )
+
     async def rsvp_counts(self, series_id: int, session_at: int) -> tuple[int, int]:
         """(going, can't make it) for one session: counts only, never who."""
         row = await self._one(

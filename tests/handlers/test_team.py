@@ -565,3 +565,35 @@ async def test_sessions_in_a_group_that_is_not_the_teams_stay_silent(bot: Harnes
     await bot.join(MEMBER)
     assert await bot.send(MEMBER, "/sessions", chat_id=NEW_GROUP) == []
     assert await bot.send(COORDINATOR, "/sessions", chat_id=NEW_GROUP) == []
+
+
+async def test_forged_rsvp_for_a_session_that_does_not_exist_stores_nothing(
+    bot: Harness,
+) -> None:
+    await scheduled(bot)
+    for data in ("sv:yes:1-999999999999", "sv:yes:1-1795456800", "sv:no:99-1795532400"):
+        calls = await bot.press(MEMBER, data, chat_id=GROUP)
+        assert calls[0].params["text"] == "That session is no longer on."
+    assert bot.db_rows("SELECT COUNT(*) FROM rsvps") == [(0,)]
+
+
+async def test_forget_removes_the_persons_answers(bot: Harness) -> None:
+    await scheduled(bot)
+    await bot.join(MEMBER)
+    bot.clock.advance(hours=19, minutes=30)
+    reminder = (await due(bot))[0]
+    await bot.press_label(MEMBER, [reminder], "Going", chat_id=GROUP)
+    await bot.press_label(OTHER, [reminder], "Going", chat_id=GROUP)
+    assert bot.db_rows("SELECT COUNT(*) FROM rsvps") == [(2,)]
+    confirm = await bot.send(MEMBER, "/forget")
+    await bot.press_label(MEMBER, confirm, "Yes, erase everything")
+    assert bot.db_rows("SELECT COUNT(*) FROM rsvps") == [(1,)], "only the other person's stays"
+
+
+async def test_answer_codes_use_a_key_kept_outside_the_database(bot: Harness) -> None:
+    key_file = bot.config.database.with_name(bot.config.database.name + ".key")
+    assert key_file.exists()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    key = bytes.fromhex(key_file.read_text())
+    await bot.repo.connection.execute("PRAGMA wal_checkpoint(FULL)")
+    assert key.hex().encode() not in bot.config.database.read_bytes()
