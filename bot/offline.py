@@ -309,9 +309,13 @@ class UpdateFactory:
         self.bot = bot
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100_000)
+        # People who have a Telegram username, as some do (never stored by the bot).
+        self.usernames: dict[int, str] = {}
 
     def _user(self, user_id: int, language_code: str | None) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Alex"}
+        if user_id in self.usernames:
+            user["username"] = self.usernames[user_id]
         if language_code:
             user["language_code"] = language_code
         return user

@@ -53,6 +53,15 @@ def script_for(context: BotContext, team: Team) -> Script:
     return context.services.scripts[team.script]
 
 
+def script_of(context: BotContext, progress: Progress) -> Script | None:
+    """The script a check-in under way was started with, if it is still the same version."""
+    name = progress.script.split("@", 1)[0]
+    script = context.services.scripts.get(name)
+    if script is None or script.key != progress.script or progress.step >= len(script.steps):
+        return None
+    return script
+
+
 def _team(context: BotContext, person: Person) -> Team | None:
     return context.config.team(person.member.team_id) if person.member else None
 
@@ -63,10 +72,15 @@ async def _fresh_progress(update: Update, context: BotContext, person: Person) -
     progress = await context.repo.get_progress(person.user_id)
     if progress is None:
         return None
+    if script_of(context, progress) is None:
+        # The team changed its questions while this check-in was open (a restart in between).
+        await context.repo.delete_progress(person.user_id)
+        await reply(update, context, "checkin_script_changed", person.lang)
+        return None
     idle_limit = context.config.checkin.idle_minutes * 60
     if context.now_ts() - progress.updated_at >= idle_limit:
         await context.repo.delete_progress(person.user_id)
-        await reply(update, context, "checkin_expired", person.lang)
+        await reply(update, context, "checkin_expired", person.lang, risk=RISK in progress.flags)
         return None
     return progress
 
@@ -147,7 +161,7 @@ async def start_checkin(update: Update, context: BotContext) -> None:
     # The check-in takes the person's next words: any other prompt left open is dropped.
     clear_waiting(context)
     progress = await _fresh_progress(update, context, person)
-    if progress is not None and progress.script == script.name:
+    if progress is not None and progress.script == script.key:
         if progress.paused:
             await send_crisis_resources(context, person, team, progress.nonce, again=True)
             return
@@ -156,7 +170,7 @@ async def start_checkin(update: Update, context: BotContext) -> None:
     now = context.now_ts()
     progress = Progress(
         user_id=person.user_id,
-        script=script.name,
+        script=script.key,
         step=0,
         answers={},
         flags=frozenset(),
@@ -186,7 +200,7 @@ async def _current(
     if team is None or progress is None or progress.nonce != nonce:
         await query.answer(context.prompts.label("checkin_ended", person.lang))
         return None
-    script = context.services.scripts.get(progress.script)
+    script = script_of(context, progress)
     if script is None or (step is not None and step != progress.step) or progress.paused:
         await query.answer(context.prompts.label("checkin_already_answered", person.lang))
         return None
@@ -293,7 +307,7 @@ async def handle_message(update: Update, context: BotContext, person: Person) ->
     progress = await _fresh_progress(update, context, person)
     if progress is None:
         return False
-    script = context.services.scripts.get(progress.script)
+    script = script_of(context, progress)
     if script is None:
         await context.repo.delete_progress(person.user_id)
         return False
@@ -466,7 +480,13 @@ async def expire_idle(context: BotContext) -> int:
         if member is None or not member.active:
             continue
         try:
-            await send(context, member.chat_id, "checkin_expired", member.language)
+            await send(
+                context,
+                member.chat_id,
+                "checkin_expired",
+                member.language,
+                risk=RISK in progress.flags,
+            )
         except Forbidden:
             await context.repo.mark_inactive(member.user_id)
         except TelegramError as exc:

@@ -56,6 +56,7 @@ async def my_data(update: Update, context: BotContext) -> None:
         consented=day(m.consented_at),
         last_seen=day(m.last_seen_at),
         retention_days=context.config.retention_days,
+        active=m.active,
         checkins=len(checkins),
         last_checkin=day(checkins[-1].completed_at) if checkins else "",
         flagged=sum(1 for c in checkins if c.flags),

@@ -125,6 +125,9 @@ async def contact_pressed(update: Update, context: BotContext) -> None:
                     lang,
                     # The name Telegram shows now; it is not stored anywhere.
                     person=Markup(update.effective_user.mention_html()),  # noqa: S704 - escaped
+                    # Shown as Telegram has it now (never stored): a way to reach them even if
+                    # their privacy settings hide the link above.
+                    username=update.effective_user.username or "",
                     team_name=team.name,
                 ),
                 parse_mode=ParseMode.HTML,

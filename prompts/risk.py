@@ -28,10 +28,22 @@ def normalise(text: str) -> str:
 
 
 class RiskMatcher:
-    """Phrases of every language, since people mix languages; built once at start-up."""
+    """Phrases of every language, since people mix languages; built once at start-up.
+
+    A phrase ending in `*` matches its last word as a stem: `suizid*` finds "Suizidgedanken",
+    which whole-word matching alone would miss in a language that builds compound words.
+    """
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        self.phrases = tuple(sorted({p for p in (normalise(x) for x in phrases) if p}))
+        whole: set[str] = set()
+        stems: set[str] = set()
+        for raw in phrases:
+            stem = raw.strip().endswith("*")
+            phrase = normalise(raw.strip().rstrip("*"))
+            if phrase:
+                (stems if stem else whole).add(phrase)
+        self.phrases = tuple(sorted(whole))
+        self.stems = tuple(sorted(stems))
 
     @classmethod
     def from_files(cls, root: Path = PROMPTS_DIR, languages: Iterable[str] = ()) -> RiskMatcher:
@@ -45,7 +57,9 @@ class RiskMatcher:
     def matches(self, text: str) -> bool:
         """True when any phrase stands in the text as whole words."""
         padded = f" {normalise(text)} "
-        return any(f" {phrase} " in padded for phrase in self.phrases)
+        return any(f" {phrase} " in padded for phrase in self.phrases) or any(
+            f" {stem}" in padded for stem in self.stems
+        )
 
 
 def read_phrases(path: Path) -> list[str]:

@@ -9,6 +9,7 @@ start with a broken script.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -77,6 +78,13 @@ class Script:
     steps: tuple[Step, ...]
     rules: tuple[Rule, ...] = ()
     close_template: str = "checkin_close"
+
+    @property
+    def key(self) -> str:
+        """Name and a fingerprint of the steps: a check-in under way belongs to exactly this
+        version of the script, so one edited in between is noticed, not misread."""
+        shape = "|".join(f"{s.id}:{s.kind}:{','.join(s.choices)}" for s in self.steps)
+        return f"{self.name}@{hashlib.sha256(shape.encode()).hexdigest()[:10]}"
 
     def step_index(self, step_id: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.id == step_id)

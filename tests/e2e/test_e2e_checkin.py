@@ -229,7 +229,7 @@ def test_risk_wording_brings_crisis_resources_first(
     assert len(resumed) == 1, resumed
     step, is_paused, flags = resumed[0]
     assert (step, is_paused) == (2, 0), resumed
-    assert "risk" in flags.split(","), resumed
+    assert "risk" not in flags.split(","), "a denial is believed; the resources stay in the chat"
 
     assert_not_on_disk(running_bot, (words, "want to die", "keep thinking"))
     assert "want to die" not in running_bot.log()

@@ -574,3 +574,82 @@ async def test_skip_while_paused_shows_the_resources_again(member: Harness) -> N
     calls = await member.send(MEMBER, "/skip")
     assert "Samaritans" in texts(calls)
     assert "nothing to skip" not in texts(calls)
+
+
+async def test_a_script_edited_during_a_restart_ends_the_check_in_kindly(
+    make_harness: Any, tmp_path: Any
+) -> None:
+    import shutil
+
+    from prompts import PROMPTS_DIR, Prompts
+
+    async with make_harness() as bot:
+        await bot.join(MEMBER)
+        walk = Walk(bot)
+        await walk.start()
+        await walk.tap("5")
+        await walk.type("words")
+        await walk.tap("No")
+        old_buttons = walk.last
+    edited = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, edited, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    script = edited / "scripts" / "default.toml"
+    text = script.read_text(encoding="utf-8")
+    start = text.index('[[steps]]\nid = "helped"')
+    end = text.index("[[steps]]", start + 5)
+    script.write_text(text[:start] + text[end:], encoding="utf-8")  # one question fewer
+    bot_prompts = Prompts(edited)
+    from bot.app import build_application, running
+    from bot.offline import LocalBotAPI, UpdateFactory
+    from tests.conftest import TOKEN
+
+    api = LocalBotAPI()
+    app = build_application(
+        bot.config, TOKEN, request=api, clock=bot.clock, prompts=bot_prompts, rate_limit=False
+    )
+    async with running(app):
+        assert app.job_queue is not None
+        app.job_queue.scheduler.pause()
+        updates = UpdateFactory(app.bot)
+        await app.process_update(updates.message(MEMBER, "more words"))
+        assert "changed the check-in questions" in texts(api.calls)
+        api.clear()
+        label_data = dict(old_buttons[-1].buttons)
+        await app.process_update(updates.callback(MEMBER, label_data["Yes"]))
+        assert api.calls[0].params["text"] == "This check-in has ended."
+        api.clear()
+        await app.process_update(updates.message(MEMBER, "/checkin"))
+        assert "How heavy does today feel?" in texts(api.calls)
+
+
+async def test_an_expired_check_in_after_risk_points_back_to_support(member: Harness) -> None:
+    walk = Walk(member)
+    await walk.start()
+    await walk.tap("3")
+    await walk.type("I want to die")
+    member.clock.advance(minutes=31)
+    member.api.clear()
+    await expire_idle(BotContext(member.app))
+    note = texts(member.api.sent(MEMBER))
+    assert "The support I shared is still above in our chat" in note
+
+
+async def test_the_notice_says_check_ins_are_kept_before_anyone_agrees(bot: Harness) -> None:
+    code = await bot.new_invite_code()
+    notice = texts(await bot.send(MEMBER, f"/start {code}"))
+    assert "for each check-in" in notice
+    assert "kept for 90 days" in notice
+    assert "anonymised team figures" in notice
+    assert "nothing from fewer than 5 people" in notice
+
+
+async def test_the_coordinator_also_gets_the_username_when_there_is_one(member: Harness) -> None:
+    from tests.conftest import COORDINATOR
+
+    member.updates.usernames = {MEMBER: "alex_peer"}
+    await Walk(member).all(need="Talk to someone")
+    support = member.api.sent(MEMBER)[-1]
+    calls = await member.press_label(MEMBER, [support], "Ask my coordinator to contact me")
+    message = next(c for c in calls if c.chat_id == COORDINATOR and c.method == "sendMessage")
+    assert "(@alex_peer)" in message.text
+    assert b"alex_peer" not in member.config.database.read_bytes()

@@ -17,6 +17,7 @@ async def test_mydata_lists_everything_in_plain_words(bot: Harness) -> None:
         "Language: English",
         "Time zone: Europe/London",
         "You agreed on: 23 Nov 2026, 18:30",
+        "Messages from me: on",
         "I never keep your name",
     ):
         assert expected in text

@@ -28,6 +28,15 @@ def risk() -> RiskMatcher:
         "Gedanken an Suizid",
         "want to hurt myself...",
         "self-harm",
+        "ich bring mich um",
+        "Ich möchte sterben",
+        "ich tu mir was an",
+        "seit Tagen Suizidgedanken",
+        "wieder Selbstmordgedanken",
+        "I want to take my life",
+        "I don't want to live anymore",
+        "I feel like ending it",
+        "suicidal thoughts again",
     ],
 )
 def test_risk_wording_is_seen(risk: RiskMatcher, text: str) -> None:
@@ -41,6 +50,7 @@ def test_risk_wording_is_seen(risk: RiskMatcher, text: str) -> None:
         "I could die laughing at that meeting",  # no phrase: "die" alone is not on the list
         "we talked about overdoses of coffee",  # whole words only: 'overdoses' is not 'overdose'
         "killing time before the bus",
+        "the presuicidal syndrome lecture",  # a stem matches at the start of a word only
         "",
         "🙂",
     ],
