@@ -37,6 +37,7 @@ from handlers.common import (
 )
 from handlers.signposting import (
     HARD_FLAGS,
+    crisis_note,
     send_crisis_resources,
     send_support,
 )
@@ -324,8 +325,11 @@ async def handle_message(update: Update, context: BotContext, person: Person) ->
         paused = _replace(
             progress, flags=progress.flags | {RISK}, paused=True, updated_at=context.now_ts()
         )
-        await context.repo.save_progress(paused)
-        await send_crisis_resources(context, person, team, progress.nonce)
+        if await context.repo.update_progress(paused):
+            await send_crisis_resources(context, person, team, progress.nonce)
+        else:
+            # The check-in ended meanwhile: the resources still come, without its buttons.
+            await crisis_note(context, person, team)
         return True
     if step.kind != "text":
         await ask(context, person.chat_id, person.lang, script, progress, again=True)
@@ -380,7 +384,8 @@ async def after_risk(update: Update, context: BotContext) -> None:
         await advance(context, person, team, script, resumed, {})
         return
     # Typed where a button was expected: that question still needs its answer.
-    await context.repo.save_progress(resumed)
+    if not await context.repo.update_progress(resumed):
+        return
     await ask(context, person.chat_id, person.lang, script, resumed)
 
 
@@ -399,7 +404,8 @@ async def advance(
         await finish(context, person, team, script, _replace(progress, answers=answers))
         return
     moved = _replace(progress, step=following, answers=answers, updated_at=context.now_ts())
-    await context.repo.save_progress(moved)
+    if not await context.repo.update_progress(moved):
+        return  # it ended meanwhile: the person has been told
     await ask(context, person.chat_id, person.lang, script, moved)
 
 

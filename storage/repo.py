@@ -420,6 +420,24 @@ class Repository:
             ),
         )
 
+    async def update_progress(self, p: Progress) -> bool:
+        """Move a check-in on, only if it is still the one under way (same nonce): one that
+        expired or was cancelled meanwhile stays ended. False when it had ended."""
+        changed = await self._changed(
+            "UPDATE checkin_progress SET step = ?, answers = ?, flags = ?, paused = ?, "
+            "updated_at = ? WHERE user_id = ? AND nonce = ?",
+            (
+                p.step,
+                json.dumps(p.answers, sort_keys=True),
+                _flags_text(p.flags),
+                int(p.paused),
+                p.updated_at,
+                p.user_id,
+                p.nonce,
+            ),
+        )
+        return changed == 1
+
     async def delete_progress(self, user_id: int) -> bool:
         return await self._changed("DELETE FROM checkin_progress WHERE user_id = ?", (user_id,)) > 0
 

@@ -653,3 +653,27 @@ async def test_the_coordinator_also_gets_the_username_when_there_is_one(member: 
     message = next(c for c in calls if c.chat_id == COORDINATOR and c.method == "sendMessage")
     assert "(@alex_peer)" in message.text
     assert b"alex_peer" not in member.config.database.read_bytes()
+
+
+async def test_an_answer_racing_the_expiry_does_not_bring_the_check_in_back(
+    member: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk = Walk(member)
+    await walk.start()
+    member.clock.advance(minutes=29)
+    # The expiry job runs while the answer is being handled, between reading and writing.
+    import handlers.checkin
+
+    real_edit = handlers.checkin.edit
+
+    async def edit_then_expire(*args: Any, **kwargs: Any) -> Any:
+        await real_edit(*args, **kwargs)
+        member.clock.advance(minutes=2)
+        await expire_idle(BotContext(member.app))
+
+    monkeypatch.setattr(handlers.checkin, "edit", edit_then_expire)
+    calls = await walk.tap("5")
+    assert progress_rows(member) == [], "ended stays ended"
+    assert STAYED not in texts([c for c in calls if c.method == "sendMessage"][1:]), (
+        "no next question after the expiry note"
+    )
