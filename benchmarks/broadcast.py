@@ -28,6 +28,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every team must name somewhere to turn in a crisis; the config refuses one that does not.
+CRISIS = [{"kind": "emergency", "name": "Emergency services", "how": "Call 999"}]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application, running, services_of
@@ -214,7 +216,9 @@ async def main(members: int, limit: int) -> None:
             data = {
                 "bot": {"database": f"{folder}/bench.sqlite3"},
                 "telegram": {"api_base_url": f"http://127.0.0.1:{stub.port}/bot"},
-                "teams": [{"id": "north", "name": "North", "coordinators": [1]}],
+                "teams": [
+                    {"id": "north", "name": "North", "coordinators": [1], "resources": CRISIS}
+                ],
             }
             config = parse_config(data, Path(folder) / "c.toml", available_languages())
             app = build_application(config, TOKEN, rate_limit=True)

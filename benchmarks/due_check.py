@@ -23,6 +23,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every team must name somewhere to turn in a crisis; the config refuses one that does not.
+CRISIS = [{"kind": "emergency", "name": "Emergency services", "how": "Call 999"}]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application, running, services_of
@@ -111,8 +113,16 @@ async def main(schedules: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         data = {
             "bot": {"database": f"{folder}/bench.sqlite3"},
-            "teams": [{"id": "north", "name": "North", "coordinators": [1]}]
-            + [{"id": f"team{t}", "name": f"Team {t}", "coordinators": [2 + t]} for t in range(50)],
+            "teams": [{"id": "north", "name": "North", "coordinators": [1], "resources": CRISIS}]
+            + [
+                {
+                    "id": f"team{t}",
+                    "name": f"Team {t}",
+                    "coordinators": [2 + t],
+                    "resources": CRISIS,
+                }
+                for t in range(50)
+            ],
         }
         config = parse_config(data, Path(folder) / "c.toml", available_languages())
         clock = {"now": NOW}

@@ -297,6 +297,18 @@ def _teams(
                 ),
             )
         )
+        # Someone whose words show risk must always be shown somewhere to turn, in their
+        # language: a team without crisis lines is not safe to run.
+        for lang in languages:
+            if not any(
+                res.kind in ("crisis", "emergency") for res in teams[-1].resources_for(lang)
+            ):
+                r.problem(
+                    f"{at}resources",
+                    f"no crisis or emergency resource for people using {lang!r}: add a "
+                    '[[teams.resources]] with kind = "crisis" (such as a 24/7 line) or '
+                    '"emergency", without a language or with this one',
+                )
     return teams
 
 

@@ -61,6 +61,10 @@ def config_data(database: Path) -> dict[str, Any]:
                 "timezone": "Europe/Berlin",
                 "language": "de",
                 "country": "DE",
+                "resources": [
+                    {"kind": "crisis", "name": "TelefonSeelsorge", "how": "0800 111 0 111"},
+                    {"kind": "emergency", "name": "Notruf", "how": "112"},
+                ],
             },
         ],
     }

@@ -20,6 +20,11 @@ id = "north"
 name = "North"
 coordinators = [123]
 timezone = "Europe/London"
+
+[[teams.resources]]
+kind = "emergency"
+name = "Emergency services"
+how = "Call 999"
 """
 
 
@@ -59,7 +64,7 @@ def test_minimal_config_fills_defaults(tmp_path: Path) -> None:
 
 
 def test_team_thresholds_override_the_global_ones(tmp_path: Path) -> None:
-    text = "[thresholds]\nload = 6\n" + GOOD_TEAM + "[teams.thresholds]\nhard_shifts = 4\n"
+    text = "[thresholds]\nload = 6\n" + GOOD_TEAM + "\n[teams.thresholds]\nhard_shifts = 4\n"
     team = load_config(write(tmp_path, text), LANGS).teams[0]
     assert (team.thresholds.load, team.thresholds.hard_shifts) == (6, 4)
 
@@ -185,3 +190,20 @@ def test_run_without_token_exits_2_with_one_line() -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "PEER_REFLECT_TOKEN" in lines[0]
+
+
+def test_a_team_without_crisis_lines_is_refused(tmp_path: Path) -> None:
+    no_lines = GOOD_TEAM.split("[[teams.resources]]")[0]
+    assert problems(tmp_path, no_lines) == [
+        f"{tmp_path / 'config.toml'}: teams[0].resources: no crisis or emergency resource for "
+        f'people using {lang!r}: add a [[teams.resources]] with kind = "crisis" (such as a '
+        '24/7 line) or "emergency", without a language or with this one'
+        for lang in LANGS
+    ]
+
+
+def test_crisis_lines_only_in_one_language_leave_the_other_uncovered(tmp_path: Path) -> None:
+    english_only = GOOD_TEAM.replace('how = "Call 999"', 'how = "Call 999"\nlanguage = "en"')
+    found = problems(tmp_path, english_only)
+    assert len(found) == 1
+    assert "people using 'de'" in found[0]
