@@ -199,7 +199,7 @@ def _draft_buttons(context: BotContext, lang: str, draft: dict[str, Any]) -> But
 async def _show_draft(
     update: Update, context: BotContext, team: Team, draft: dict[str, Any], *, new: bool
 ) -> None:
-    lang = team.language
+    lang = draft["lang"]
     values: dict[str, Any] = {"stage": draft["stage"], "changing": draft["series_id"] is not None}
     if draft["stage"] == "confirm":
         s = _draft_series(context, team, draft)
@@ -244,6 +244,8 @@ async def schedule(update: Update, context: BotContext) -> None:
             "minute": minute,
             "place": place,
             "stage": "confirm",
+            "team": team.id,
+            "lang": team.language,
         }
         await _save(update, context, team, draft, new=True)
         return
@@ -251,7 +253,13 @@ async def schedule(update: Update, context: BotContext) -> None:
 
 
 async def _start_draft(
-    update: Update, context: BotContext, team: Team, series_id: int | None, *, new: bool
+    update: Update,
+    context: BotContext,
+    team: Team,
+    series_id: int | None,
+    *,
+    new: bool,
+    lang: str = "",
 ) -> None:
     assert context.chat_data is not None
     assert update.effective_user is not None
@@ -265,6 +273,9 @@ async def _start_draft(
         "minute": None,
         "place": "",
         "stage": "frequency",
+        # The series' own team decides its time zone; the chat decides the language.
+        "team": team.id,
+        "lang": lang or team.language,
     }
     context.chat_data[DRAFT] = draft
     await _show_draft(update, context, team, draft, new=new)
@@ -315,13 +326,8 @@ async def draft_pressed(update: Update, context: BotContext) -> None:
     if draft["user"] != person.user_id:
         await query.answer(context.prompts.label("not_your_flow", person.lang), show_alert=True)
         return
-    team = next((t for t in person.coordinates), None)
-    group = (
-        await context.repo.get_group(update.effective_chat.id) if update.effective_chat else None
-    )
-    if group is not None:
-        team = context.config.team(group.team_id)
-    if team is None:
+    team = context.config.team(draft["team"])
+    if team is None or team not in person.coordinates:
         await query.answer(context.prompts.label("button_expired", person.lang))
         return
     if action == "freq" and value in FREQUENCIES:
@@ -363,26 +369,21 @@ async def draft_typed(update: Update, context: BotContext) -> bool:
     draft = context.chat_data.get(DRAFT)
     if not draft or draft["user"] != user.id or draft["stage"] not in ("typed_time", "place"):
         return False
-    group = await context.repo.get_group(message.chat.id)
-    team = context.config.team(group.team_id) if group else None
-    if team is None:
-        person = await who(update, context)
-        team = person.coordinates[0] if person and person.coordinates else None
+    team = context.config.team(draft["team"])
     if team is None:
         return False
+    lang = draft["lang"]
     text = (message.text or "").strip()
     if draft["stage"] == "typed_time":
         minute = parse_time(text)
         if minute is None:
-            await reply(update, context, "supervision_time_invalid", team.language)
+            await reply(update, context, "supervision_time_invalid", lang)
             return True
         draft["minute"] = minute
         draft["stage"] = "place"
     else:
         if not text or len(text) > MAX_PLACE:
-            await reply(
-                update, context, "supervision_place_invalid", team.language, limit=MAX_PLACE
-            )
+            await reply(update, context, "supervision_place_invalid", lang, limit=MAX_PLACE)
             return True
         draft["place"] = _SPACES.sub(" ", text)
         draft["stage"] = "confirm"
@@ -425,16 +426,16 @@ async def _save(
     await reschedule(context, stored)
     moments = await upcoming(context, stored, 1)
     values = {
-        **describe(context, team.language, s, draft["place"]),
-        "first": when(context, team.language, moments[0], s.timezone) if moments else "",
-        "notes": clock_notes(context, team.language, s),
+        **describe(context, draft["lang"], s, draft["place"]),
+        "first": when(context, draft["lang"], moments[0], s.timezone) if moments else "",
+        "notes": clock_notes(context, draft["lang"], s),
         "offsets": [f"{h:g}" for h in context.config.supervision.reminder_offsets_hours],
         "changed": draft["series_id"] is not None,
     }
     if new:
-        await reply(update, context, "supervision_saved", team.language, None, **values)
+        await reply(update, context, "supervision_saved", draft["lang"], None, **values)
     else:
-        await edit(update, context, "supervision_saved", team.language, None, **values)
+        await edit(update, context, "supervision_saved", draft["lang"], None, **values)
 
 
 # --- listing, skipping, changing, cancelling ------------------------------------------------------
@@ -560,7 +561,7 @@ async def manage_pressed(update: Update, context: BotContext) -> None:
         await _list(update, context, person, [team], lang, new=False)
     elif action == "edit":
         await query.answer()
-        await _start_draft(update, context, team, s.id, new=True)
+        await _start_draft(update, context, team, s.id, new=True, lang=lang)
     elif action == "cancel":
         await query.answer()
         await reply(

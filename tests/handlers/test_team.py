@@ -166,7 +166,7 @@ async def test_guided_scheduling_with_buttons(bot: Harness) -> None:
     assert "First session: Thu 26 Nov 2026, 10:00" in texts(calls)
     calls = await bot.press_label(COORDINATOR, calls, "Save", chat_id=GROUP)
     assert "Scheduled:" in texts(calls)
-    assert "24 and 1 hours before" in texts(calls)
+    assert "Reminders go to the team's group 24 and 1 hours before" in texts(calls)
     rows = series(bot)
     assert rows[0][1:5] == ("fortnightly", 3, 600, "Room 4, first floor")
 
@@ -597,3 +597,27 @@ async def test_answer_codes_use_a_key_kept_outside_the_database(bot: Harness) ->
     key = bytes.fromhex(key_file.read_text())
     await bot.repo.connection.execute("PRAGMA wal_checkpoint(FULL)")
     assert key.hex().encode() not in bot.config.database.read_bytes()
+
+
+async def test_changing_another_teams_series_in_private_keeps_its_time_zone(
+    make_harness: Any, config: Any, tmp_path: Any
+) -> None:
+    from bot.config import parse_config
+    from prompts import available_languages
+    from tests.conftest import config_data
+
+    data = config_data(config.database)
+    data["teams"][1]["coordinators"] = [COORDINATOR, SECOND_COORDINATOR]
+    both = parse_config(data, tmp_path / "c.toml", available_languages())
+    async with make_harness(both) as bot:
+        bot.api.chat_members[(GROUP, COORDINATOR)] = "administrator"
+        await bot.send(COORDINATOR, "/link south", chat_id=GROUP)
+        await bot.send(COORDINATOR, "/schedule weekly wed 14:00 Raum 2", chat_id=GROUP)
+        listing = await bot.send(COORDINATOR, "/sessions")
+        calls = await bot.press_label(COORDINATOR, listing, "Change")
+        for label in ("Weekly", "Thu", "15:00", "No place", "Save"):
+            calls = await bot.press_label(COORDINATOR, calls, label)
+        assert "Every Thursday at 15:00 (Europe/Berlin)" in texts(calls)
+        assert bot.db_rows("SELECT team_id, timezone, minute FROM supervision_series") == [
+            ("south", "Europe/Berlin", 900)
+        ]
