@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # A check-in with any of these counts as a hard shift.
 HARD_FLAGS = frozenset({"high_load", "talk", RISK})
+# Needs a coordinator can help with in person: the contact button is offered for these.
+CONTACT_FLAGS = frozenset({"talk", "practical"})
 
 
 def _resources(team: Team, lang: str, *kinds: str) -> list[Resource]:
@@ -71,7 +73,8 @@ async def send_support(
 ) -> None:
     """The support message after a flagged check-in."""
     buttons = None
-    if "talk" in flags and team.coordinators:
+    can_ask = bool(flags & CONTACT_FLAGS) and bool(team.coordinators - {person.user_id})
+    if can_ask:
         buttons = [
             [(context.prompts.label("ask_coordinator", person.lang), f"sp:contact:{checkin_id}")]
         ]
@@ -82,6 +85,7 @@ async def send_support(
         person.lang,
         buttons,
         flags=sorted(flags),
+        can_ask=can_ask,
         hard=bool(flags & HARD_FLAGS),
         risk=RISK in flags,
         run=RUN in flags,
@@ -100,7 +104,7 @@ async def contact_pressed(update: Update, context: BotContext) -> None:
     if query is None or parts is None or person is None or update.effective_user is None:
         return
     checkin = await context.repo.get_checkin(int(parts[2])) if parts[2].isdigit() else None
-    if checkin is None or checkin.user_id != person.user_id or "talk" not in checkin.flags:
+    if checkin is None or checkin.user_id != person.user_id or not checkin.flags & CONTACT_FLAGS:
         await query.answer(context.prompts.label("button_expired", person.lang))
         return
     team = context.config.team(checkin.team_id)

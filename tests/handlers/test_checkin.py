@@ -677,3 +677,22 @@ async def test_an_answer_racing_the_expiry_does_not_bring_the_check_in_back(
     assert STAYED not in texts([c for c in calls if c.method == "sendMessage"][1:]), (
         "no next question after the expiry note"
     )
+
+
+async def test_practical_help_gets_its_own_words_and_the_contact_button(member: Harness) -> None:
+    await Walk(member).all(load="2", need="Practical help")
+    support = member.api.sent(MEMBER)[-1]
+    assert "practical help would make a difference" in support.text
+    assert [label for label, _ in support.buttons] == ["Ask my coordinator to contact me"]
+
+
+async def test_a_sole_coordinator_is_not_offered_a_button_to_contact_themself(bot: Harness) -> None:
+    from tests.conftest import COORDINATOR
+
+    calls = await bot.send(COORDINATOR, "/start")
+    await bot.press_label(COORDINATOR, calls, "I agree")
+    await Walk(bot, COORDINATOR).all(load="3", need="Talk to someone")
+    support = bot.api.sent(COORDINATOR)[-1]
+    assert "You said you'd like to talk to someone." in support.text
+    assert "The support above" not in support.text, "this team lists no support to point to"
+    assert support.buttons == []
