@@ -63,7 +63,9 @@ async def ask_topic(update: Update, context: BotContext, person: Person) -> None
         else (person.coordinates[0] if person.coordinates else None)
     )
     if team is None or context.user_data is None:
-        await reply(update, context, "checkin_needs_member", person.lang)
+        await reply(
+            update, context, "checkin_needs_member", person.lang, coordinator=person.is_coordinator
+        )
         return
     found = await next_session(context, team.id)
     if found is None:

@@ -59,6 +59,9 @@ async def broadcast(update: Update, context: BotContext) -> None:
             )
             return
         team = person.coordinates[0]
+    if not await _recipients(context, team, person):
+        await reply(update, context, "broadcast_nobody", person.lang, team_name=team.name)
+        return
     MESSAGE.begin(context, team=team.id)
     await reply(update, context, "broadcast_ask", person.lang, team_name=team.name)
 

@@ -156,7 +156,9 @@ async def start_checkin(update: Update, context: BotContext) -> None:
         return
     team = _team(context, person)
     if person.member is None or team is None:
-        await reply(update, context, "checkin_needs_member", person.lang)
+        await reply(
+            update, context, "checkin_needs_member", person.lang, coordinator=person.is_coordinator
+        )
         return
     script = script_for(context, team)
     # The check-in takes the person's next words: any other prompt left open is dropped.

@@ -75,7 +75,7 @@ async def member_or_refuse(update: Update, context: BotContext, refusal: str) ->
                 context.prompts.label("members_only", person.lang), show_alert=True
             )
         else:
-            await reply(update, context, refusal, person.lang)
+            await reply(update, context, refusal, person.lang, coordinator=person.is_coordinator)
         return None
     return person
 

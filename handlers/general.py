@@ -93,6 +93,9 @@ async def private_message(update: Update, context: BotContext) -> None:
         return
     if command:
         await reply(update, context, "unknown_command", person.lang)
+    elif text.strip():
+        # Words written to the bot outside any prompt: often a reflection in its own right.
+        await reply(update, context, "free_text", person.lang)
     else:
         await reply(update, context, "not_understood", person.lang)
 

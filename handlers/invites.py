@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from storage import Invite
 from storage.invite_codes import hash_code, new_code
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+# str.isdigit() also accepts "³" and other digits int() cannot read.
+_ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
 class UsageError(Exception):
@@ -64,7 +67,7 @@ def parse_invite_args(
 
 def _whole(value: str, what: str) -> int:
     value = value.strip().lower().removesuffix("d") if what == "days" else value.strip()
-    if not value.isdigit() or len(value) > 6:
+    if not _ASCII_NUMBER.fullmatch(value) or len(value) > 6:
         raise UsageError(f"not_number_{what}")
     return int(value)
 
@@ -174,7 +177,7 @@ async def revoke_command(update: Update, context: BotContext) -> None:
     if person is None:
         return
     arg = (context.args or [""])[0].lstrip("#")
-    if not arg.isdigit() or len(arg) > 12:
+    if not _ASCII_NUMBER.fullmatch(arg) or len(arg) > 12:
         await reply(update, context, "revoke_usage", person.lang)
         return
     done = await context.repo.revoke_invite(int(arg), person.team_ids)

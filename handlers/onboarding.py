@@ -32,13 +32,30 @@ async def start(update: Update, context: BotContext) -> None:
     person = await who(update, context)
     if person is None:
         return
+    code = context.args[0] if context.args else ""
     if person.member is not None:
+        other = None
+        if code and is_well_formed(code):
+            invite = await context.repo.find_usable_invite(hash_code(code), context.now_ts())
+            if invite is not None and invite.team_id != person.member.team_id:
+                other = context.config.team(invite.team_id)
+        current = context.config.team(person.member.team_id)
+        if other is not None:
+            # Not moved silently: say where they are and how to change.
+            await reply(
+                update,
+                context,
+                "invite_other_team",
+                person.lang,
+                current=current.name if current else person.member.team_id,
+                other=other.name,
+            )
+            return
         await reply(
             update, context, "already_member", person.lang, coordinator=person.is_coordinator
         )
         await set_chat_menu(context, person.chat_id, person.role or Role.MEMBER, person.lang)
         return
-    code = context.args[0] if context.args else ""
     if code:
         if not is_well_formed(code):
             await reply(update, context, "invite_invalid", person.lang)

@@ -29,7 +29,9 @@ async def share(update: Update, context: BotContext) -> None:
         return
     team = context.config.team(person.member.team_id) if person.member else None
     if team is None:
-        await reply(update, context, "checkin_needs_member", person.lang)
+        await reply(
+            update, context, "checkin_needs_member", person.lang, coordinator=person.is_coordinator
+        )
         return
     group = await context.repo.group_for_team(team.id)
     if group is None or not group.active:

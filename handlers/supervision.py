@@ -468,7 +468,13 @@ async def sessions(update: Update, context: BotContext) -> None:
     teams = await _teams_for(person, context, chat.id)
     if not teams:
         if chat.type == "private":
-            await reply(update, context, "checkin_needs_member", person.lang)
+            await reply(
+                update,
+                context,
+                "checkin_needs_member",
+                person.lang,
+                coordinator=person.is_coordinator,
+            )
         return
     lang = teams[0].language if chat.type != "private" else person.lang
     await _list(update, context, person, teams, lang, new=True)

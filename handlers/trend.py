@@ -58,7 +58,9 @@ async def trend(update: Update, context: BotContext) -> None:
     if person is None:
         return
     if person.member is None:
-        await reply(update, context, "checkin_needs_member", person.lang)
+        await reply(
+            update, context, "checkin_needs_member", person.lang, coordinator=person.is_coordinator
+        )
         return
     zone = ZoneInfo(person.member.timezone)
     today = context.now().astimezone(zone).date()

@@ -38,7 +38,7 @@ async def test_cancel_always_answers(bot: Harness) -> None:
 async def test_unknown_command_and_stray_text(bot: Harness) -> None:
     await bot.join(MEMBER)
     assert "I don't know that command" in texts(await bot.send(MEMBER, "/frobnicate"))
-    assert "not sure what to do" in texts(await bot.send(MEMBER, "x" * 5000))
+    assert "I don't keep messages like this one" in texts(await bot.send(MEMBER, "x" * 5000))
     assert "not sure what to do" in texts(await bot.feed(bot.updates.sticker(MEMBER)))
     assert "ask your coordinator" in texts(await bot.send(STRANGER, "hello"))
 
@@ -153,3 +153,10 @@ async def test_purge_job_is_scheduled_once_even_if_scheduled_again(bot: Harness)
     assert queue is not None
     names = [j.name for j in queue.jobs() if not j.removed]
     assert names.count(jobs.PURGE_JOB) == 2  # the daily run and the one soon after start
+
+
+async def test_a_coordinator_who_has_not_started_is_told_to_start(bot: Harness) -> None:
+    for command in ("/checkin", "/trend", "/nudge", "/settings", "/share"):
+        text = texts(await bot.send(COORDINATOR, command))
+        assert "send /start once to set yourself up" in text, command
+        assert "ask your coordinator" not in text, command

@@ -53,6 +53,9 @@ async def test_invite_days_and_uses_can_be_set(
         ("seven", "I didn't understand that"),
         ("1 2 3", "I didn't understand that"),
         ("colour=red", "I didn't understand that"),
+        ("³", "I didn't understand that"),
+        ("7 ²", "I didn't understand that"),
+        ("٣", "I didn't understand that"),
         ("team=south", "You don't coordinate a team with that id"),
     ],
 )
@@ -122,3 +125,4 @@ async def test_member_pressing_a_forged_revoke_button_is_refused(bot: Harness) -
 async def test_no_open_invites(bot: Harness) -> None:
     assert "no open invite links" in texts(await bot.send(COORDINATOR, "/invites"))
     assert "For example <code>/revoke 3</code>" in texts(await bot.send(COORDINATOR, "/revoke x"))
+    assert "For example <code>/revoke 3</code>" in texts(await bot.send(COORDINATOR, "/revoke ³"))

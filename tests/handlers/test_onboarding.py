@@ -194,3 +194,15 @@ async def test_group_commands_get_silence(bot: Harness) -> None:
     calls += await bot.send(COORDINATOR, "/invite", chat_id=-100123)
     assert calls == []
     assert bot.db_rows("SELECT COUNT(*) FROM invites") == [(0,)]
+
+
+async def test_another_teams_invite_says_where_you_are_and_moves_nothing(bot: Harness) -> None:
+    from tests.conftest import SECOND_COORDINATOR
+
+    await bot.join(MEMBER)
+    code = await bot.new_invite_code(SECOND_COORDINATOR)
+    calls = await bot.send(MEMBER, f"/start {code}")
+    assert "already part of <b>North peer team</b>" in texts(calls)
+    assert "This link is for <b>South peer team</b>" in texts(calls)
+    assert member_rows(bot) == [(MEMBER, "north", "member")]
+    assert bot.db_rows("SELECT uses_left FROM invites WHERE team_id = 'south'") == [(20,)]

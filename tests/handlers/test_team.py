@@ -621,3 +621,9 @@ async def test_changing_another_teams_series_in_private_keeps_its_time_zone(
         assert bot.db_rows("SELECT team_id, timezone, minute FROM supervision_series") == [
             ("south", "Europe/Berlin", 900)
         ]
+
+
+async def test_broadcast_with_nobody_to_send_to_says_so(bot: Harness) -> None:
+    calls = await bot.send(COORDINATOR, "/broadcast")
+    assert "Nobody in North peer team has joined yet" in texts(calls)
+    assert "not sure" not in texts(await bot.send(COORDINATOR, "hello"))
