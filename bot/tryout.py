@@ -1,8 +1,8 @@
 """`peer-reflect try`: the real handlers in a terminal chat, no Telegram and no token.
 
 What you type goes to the bot as a private message; its replies print as plain text, and its
-buttons print numbered: type the number to press one. A team can try and co-produce its wording
-this way before going live.
+buttons print numbered: type a button's label, or its number, to press it. A team can try and
+co-produce its wording this way before going live.
 """
 
 from __future__ import annotations
@@ -37,6 +37,16 @@ class Terminal:
     def __init__(self, chat_id: int) -> None:
         self.chat_id = chat_id
         self.buttons: list[tuple[int, str]] = []  # (message id, callback data)
+        self.labels: list[str] = []
+
+    def choose(self, typed: str) -> tuple[int, str] | None:
+        """The button meant: its label typed out ("8" on the 0-10 scale, "yes"), or else its
+        number in the printed list."""
+        if typed.casefold() in self.labels:
+            return self.buttons[self.labels.index(typed.casefold())]
+        if typed.isdecimal() and 1 <= int(typed) <= len(self.buttons):
+            return self.buttons[int(typed) - 1]
+        return None
 
     def show(self, call: ApiCall) -> None:
         if call.method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText"):
@@ -55,10 +65,12 @@ class Terminal:
             message_id = call.message_id or 0
             if labels:
                 self.buttons = [(message_id, data) for _, data in labels]
+                self.labels = [label.casefold() for label, _ in labels]
                 for number, (label, _) in enumerate(labels, start=1):
                     print(f"     [{number}] {label}")
             elif call.method == "editMessageText":
                 self.buttons = []
+                self.labels = []
         elif call.method == "answerCallbackQuery" and call.params.get("text"):
             print(f"bot (note)> {call.params['text']}")
 
@@ -83,7 +95,7 @@ async def try_out(config: Config, prompts: Prompts, role: str, database: str | N
             updates = UpdateFactory(app.bot)
             print(
                 f"Trying peer-reflect as a {role}. Type messages or /commands; "
-                "a number presses a button; /quit ends.\n"
+                "a button's label or number presses it; /quit ends.\n"
             )
             first = "/start"
             if role == "member":
@@ -112,8 +124,9 @@ async def try_out(config: Config, prompts: Prompts, role: str, database: str | N
                     break
                 if not line:
                     continue
-                if line.isdigit() and 1 <= int(line) <= len(terminal.buttons):
-                    message_id, data = terminal.buttons[int(line) - 1]
+                choice = terminal.choose(line)
+                if choice is not None:
+                    message_id, data = choice
                     update = updates.callback(user_id, data, message_id=message_id)
                 else:
                     update = updates.message(user_id, line)

@@ -49,14 +49,26 @@ def weekday_mask(names: list[str]) -> int:
     """'mon', 'tue', ... to a bit mask; ValueError names the first unknown day."""
     mask = 0
     for name in names:
-        word = name.strip().lower()
-        if word[:3] in WEEKDAYS:
-            mask |= 1 << WEEKDAYS.index(word[:3])
-        elif word[:2] in WEEKDAYS_DE:
-            mask |= 1 << WEEKDAYS_DE.index(word[:2])
+        first, dash, last = name.strip().lower().partition("-")
+        if dash:  # a range such as "mon-fri" or "Mo-Fr", wrapping past Sunday if need be
+            start, end = _day(first, name), _day(last, name)
+            day = start
+            while True:
+                mask |= 1 << day
+                if day == end:
+                    break
+                day = (day + 1) % 7
         else:
-            raise ValueError(name)
+            mask |= 1 << _day(first, name)
     return mask
+
+
+def _day(word: str, name: str) -> int:
+    if word[:3] in WEEKDAYS:
+        return WEEKDAYS.index(word[:3])
+    if len(word) >= 2 and word[:2] in WEEKDAYS_DE:
+        return WEEKDAYS_DE.index(word[:2])
+    raise ValueError(name)
 
 
 def mask_days(mask: int) -> list[int]:

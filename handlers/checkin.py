@@ -476,6 +476,10 @@ def self_care_idea(answers: dict[str, int | str], flags: set[str]) -> str:
     return "notice"
 
 
+async def has_open_checkin(context: BotContext, user_id: int) -> bool:
+    return await context.repo.get_progress(user_id) is not None
+
+
 async def expire_idle(context: BotContext) -> int:
     """End check-ins left idle past the limit, with a kind note; returns how many."""
     limit = context.now_ts() - context.config.checkin.idle_minutes * 60

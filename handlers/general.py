@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import BotContext
 from handlers import agenda, broadcast, checkin, nudges, sharing, supervision
-from handlers.common import AWAITING, reply, who
+from handlers.common import AWAITING, reply, waiting_for, who
 from handlers.onboarding import PENDING_CONSENT, reask_consent
 from handlers.privacy import PENDING_FORGET
 from handlers.settings import timezone_typed
@@ -62,7 +62,16 @@ async def private_message(update: Update, context: BotContext) -> None:
     message = update.effective_message
     text = (message.text or message.caption or "") if message else ""
     command = bool(message and message.text and message.text.startswith("/"))
-    if person.member is not None and text and not command and context.services.risk.matches(text):
+    work_text = waiting_for(context, broadcast.MESSAGE.awaiting) or waiting_for(
+        context, agenda.TOPIC.awaiting
+    )
+    if (
+        person.member is not None
+        and text
+        and not command
+        and context.services.risk.matches(text)
+        and (not work_text or await checkin.has_open_checkin(context, person.user_id))
+    ):
         # Risk wording is heard first, whatever prompt happens to be open: inside a check-in
         # it pauses it with the crisis resources; anywhere else they come before anything else.
         if await checkin.handle_message(update, context, person):

@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import BotContext
 from handlers.common import callback_parts, edit, new_nonce, reply, who
 from handlers.menus import clear_chat_menu
+from handlers.signposting import HARD_FLAGS
 from handlers.supervision import forget_answers
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
@@ -59,7 +60,8 @@ async def my_data(update: Update, context: BotContext) -> None:
         active=m.active,
         checkins=len(checkins),
         last_checkin=day(checkins[-1].completed_at) if checkins else "",
-        flagged=sum(1 for c in checkins if c.flags),
+        # The same "flagged" as signposting and team figures: a heavy load, asking to talk, risk.
+        flagged=sum(1 for c in checkins if c.flags & HARD_FLAGS),
         contact_requests=sum(1 for c in checkins if c.contact_requested),
         in_progress=day(progress.started_at) if progress else "",
         nudge_days=", ".join(days[i] for i in range(7) if nudge and nudge.weekdays & (1 << i)),
@@ -122,6 +124,7 @@ async def forget(update: Update, context: BotContext) -> None:
                 (context.prompts.label("forget_no", person.lang), f"forget:no:{nonce}"),
             ]
         ],
+        coordinator=person.is_coordinator,
     )
 
 

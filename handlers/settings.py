@@ -31,15 +31,27 @@ _MAX_TZ_LENGTH = 64
 
 @functools.cache
 def _zones() -> dict[str, str]:
-    return {
-        name.lower(): name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    """Every name a person might type for a zone: "Europe/Berlin", "berlin", "new york",
+    "UTC". A city name that two zones share is left out rather than guessed."""
+    names = {
+        n
+        for n in zoneinfo.available_timezones()
+        if "/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/"))
     }
+    table = {n.lower(): n for n in names}
+    cities: dict[str, set[str]] = {}
+    for n in names:
+        cities.setdefault(n.rsplit("/", 1)[1].lower(), set()).add(n)
+    for city, zones in cities.items():
+        if len(zones) == 1 and city not in table:
+            table[city] = next(iter(zones))
+    table["utc"] = "UTC"
+    return table
 
 
 def canonical_timezone(text: str) -> str | None:
-    """The IANA name for what the person typed ('europe/berlin', 'Europe/Berlin '), or None."""
+    """The IANA name for what the person typed ('europe/berlin', 'Berlin', 'New York'), or
+    None."""
     cleaned = text.strip().replace(" ", "_")
     if not cleaned or len(cleaned) > _MAX_TZ_LENGTH:
         return None
@@ -68,8 +80,8 @@ async def settings(update: Update, context: BotContext) -> None:
     if len(args) == 2 and args[0].lower() in ("language", "sprache", "lang"):
         await _set_language(update, context, person, args[1].lower())
         return
-    if len(args) == 2 and args[0].lower() in ("timezone", "zeitzone", "tz"):
-        await _set_timezone(update, context, person, args[1])
+    if len(args) >= 2 and args[0].lower() in ("timezone", "zeitzone", "tz"):
+        await _set_timezone(update, context, person, " ".join(args[1:]))
         return
     await reply(
         update,

@@ -6,6 +6,7 @@ their name. Until they confirm, the words are held in memory only; afterwards no
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -48,13 +49,18 @@ async def share_typed(update: Update, context: BotContext, person: Person) -> bo
     taken = await REFLECTION.take(update, context, person)
     if isinstance(taken, bool):
         return taken
+    team = context.config.team(person.member.team_id)
+    team_language = team.language if team else person.lang
     await reply(
         update,
         context,
         "share_preview",
         person.lang,
         REFLECTION.buttons(context, person.lang, taken, "post_it", "dont_post"),
-        text=taken["text"],
+        # Exactly as the group will get it, in the group's language, the words escaped inside.
+        posted=Markup(  # noqa: S704
+            context.prompts.render("shared_reflection", team_language, text=taken["text"])
+        ),
     )
     return True
 

@@ -42,6 +42,9 @@ async def test_language_one_liner_and_unknown_language(bot: Harness) -> None:
         ("Asia/Singapore", "Asia/Singapore"),
         ("europe/berlin", "Europe/Berlin"),
         (" America/New York ", "America/New_York"),
+        ("London", "Europe/London"),
+        ("new york", "America/New_York"),
+        ("UTC", "UTC"),
     ],
 )
 async def test_time_zone_typed_after_the_button(bot: Harness, typed: str, stored: str) -> None:
@@ -70,6 +73,9 @@ async def test_unknown_time_zone_is_asked_again(bot: Harness, typed: str) -> Non
 async def test_time_zone_one_liner(bot: Harness) -> None:
     await bot.join(MEMBER)
     assert "now Asia/Tokyo" in texts(await bot.send(MEMBER, "/settings timezone Asia/Tokyo"))
+    assert "now America/New_York" in texts(
+        await bot.send(MEMBER, "/settings timezone America/New York")
+    )
 
 
 async def test_settings_are_for_members(bot: Harness) -> None:

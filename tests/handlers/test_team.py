@@ -627,3 +627,13 @@ async def test_broadcast_with_nobody_to_send_to_says_so(bot: Harness) -> None:
     calls = await bot.send(COORDINATOR, "/broadcast")
     assert "Nobody in North peer team has joined yet" in texts(calls)
     assert "not sure" not in texts(await bot.send(COORDINATOR, "hello"))
+
+
+async def test_a_broadcast_about_suicide_prevention_brings_no_crisis_note(bot: Harness) -> None:
+    await bot.join(MEMBER)
+    calls = await bot.send(COORDINATOR, "/start")
+    await bot.press_label(COORDINATOR, calls, "I agree")
+    await bot.send(COORDINATOR, "/broadcast")
+    calls = await bot.send(COORDINATOR, "Suicide prevention training next week: suicide is")
+    assert "Samaritans" not in texts(calls)
+    assert "This is what 1 person will get" in texts(calls)

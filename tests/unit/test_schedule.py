@@ -82,7 +82,16 @@ def test_nudges_keep_their_local_time_across_the_clock_change() -> None:
 
 @pytest.mark.parametrize(
     ("names", "mask"),
-    [(["mon"], 1), (["Monday", "fri"], 17), (["sat", "sun"], 96), (["Mo", "Di", "Sonntag"], 67)],
+    [
+        (["mon"], 1),
+        (["Monday", "fri"], 17),
+        (["sat", "sun"], 96),
+        (["Mo", "Di", "Sonntag"], 67),
+        (["mon-fri"], 31),
+        (["Mo-Fr"], 31),
+        (["fri-mon"], 0b1110001),
+        (["sat-sun", "wed"], 100),
+    ],
 )
 def test_weekday_names(names: list[str], mask: int) -> None:
     assert weekday_mask(names) == mask

@@ -58,3 +58,8 @@ def test_the_try_database_keeps_what_was_agreed(tmp_path: Path) -> None:
     out = try_out(["/mydata"], tmp_path=tmp_path)
     assert "Welcome back" in out
     assert "Role: team member" in out
+
+
+def test_typing_a_buttons_label_presses_it(tmp_path: Path) -> None:
+    out = try_out(["1", "/checkin", "8"], tmp_path=tmp_path)
+    assert "→ 8" in out  # the scale button labelled 8, not the eighth button (7)
