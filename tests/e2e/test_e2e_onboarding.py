@@ -119,7 +119,7 @@ def test_debug_log_holds_no_token_and_no_words(
     member.press(notice, "I agree")
     member.wait_for_edit(notice, "You're now part of")
     member.say(words)
-    member.wait_for("I'm not sure what to do with that")
+    member.wait_for("Thank you for writing. I don't keep messages like this one")
     member.command("/mydata")
     member.wait_for("What I hold about you")
     member.command("/export")
