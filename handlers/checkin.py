@@ -243,6 +243,19 @@ async def button_answer(update: Update, context: BotContext) -> None:
         await query.answer(context.prompts.label("checkin_ended", person.lang))
         return
     await query.answer()
+    await _show_answered(update, context, person, script, progress, shown)
+    await advance(context, person, team, script, progress, {step.id: answer})
+
+
+async def _show_answered(
+    update: Update,
+    context: BotContext,
+    person: Person,
+    script: Script,
+    progress: Progress,
+    shown: str,
+) -> None:
+    """The answered question keeps its wording and shows the answer; its buttons go."""
     await edit(
         update,
         context,
@@ -251,7 +264,6 @@ async def button_answer(update: Update, context: BotContext) -> None:
         question=question_text(context, person.lang, script, progress.step),
         answer=shown,
     )
-    await advance(context, person, team, script, progress, {step.id: answer})
 
 
 async def skip_pressed(update: Update, context: BotContext) -> None:
@@ -268,14 +280,8 @@ async def skip_pressed(update: Update, context: BotContext) -> None:
         await query.answer(context.prompts.label("cannot_skip", person.lang))
         return
     await query.answer()
-    await edit(
-        update,
-        context,
-        "checkin_answered",
-        person.lang,
-        question=question_text(context, person.lang, script, progress.step),
-        answer=context.prompts.label("checkin_skipped", person.lang),
-    )
+    skipped = context.prompts.label("checkin_skipped", person.lang)
+    await _show_answered(update, context, person, script, progress, skipped)
     await advance(context, person, team, script, progress, {})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import ChatMember, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
@@ -191,10 +191,6 @@ async def send_to_team_group(
             log.warning("could not post to a team's group (%s)", type(exc).__name__)
             return None
     return None
-
-
-def member_status_is(member: ChatMember, *statuses: str) -> bool:
-    return member.status in statuses
 
 
 HANDLERS = [
